@@ -1,0 +1,46 @@
+# Every target installs what it needs first, so each works on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+PIPENV := $(PYTHON) -m pipenv
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_NOSPIN := 1
+# jsii warns on every start that Node 20 is past end-of-life; the second
+# variable names the major version whose end-of-life banner is silenced.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help install synth test cli cdktf-synth clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.venv/.synced: Pipfile.lock pyproject.toml
+	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	$(PIPENV) sync --dev
+	@touch $@
+
+install: .venv/.synced  ## create .venv from Pipfile.lock
+
+synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
+	$(PIPENV) run python main.py
+
+test: .venv/.synced  ## run the whole test suite
+	$(PIPENV) run pytest
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
+
+cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
+	npx cdktf synth
+
+clean:  ## remove generated output (not .venv)
+	rm -rf cdktf.out .pytest_cache

@@ -1,0 +1,34 @@
+"""Build the cdktf app: two stacks per cluster config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.stacks import MeshStack, PoliciesStack
+from istio_mesh.terraform import App
+
+
+def mesh_stack_name(prefix: str) -> str:
+    """Stack that installs Istio for the cluster config ``prefix``."""
+    return f"{prefix}-mesh"
+
+
+def policies_stack_name(prefix: str) -> str:
+    """Stack that applies Istio policy for the cluster config ``prefix``."""
+    return f"{prefix}-policies"
+
+
+def build_app(configs: Mapping[str, MeshConfig], outdir: Path | str | None = None) -> App:
+    """An App holding ``<name>-mesh`` and ``<name>-policies`` for each config.
+
+    Configs are added in name order so that the manifest does not depend on
+    the order files were listed in.
+    """
+    app = App(outdir=str(outdir)) if outdir is not None else App()
+    for prefix in sorted(configs):
+        config = configs[prefix]
+        mesh = MeshStack(app, mesh_stack_name(prefix), config=config)
+        PoliciesStack(app, policies_stack_name(prefix), config=config, mesh=mesh)
+    return app

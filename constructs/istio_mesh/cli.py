@@ -1,0 +1,48 @@
+"""``main.py``: validate every selected config, then synthesize.
+
+All configs are loaded before anything is constructed, so a bad file stops
+the run before cdktf writes a byte: an existing ``cdktf.out`` is left as it
+was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+
+EXIT_CONFIG_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Synthesize the configs named by ``MESH_CONFIG`` (default: ``config/*.yaml``)."""
+    del argv  # the CLI takes its selection from the environment, as cdktf runs it
+    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    try:
+        paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
+        configs = load_configs(paths)
+    except ConfigError as exc:
+        print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    # Imported only now: starting the jsii runtime costs a second or more, and
+    # a config error should be reported without paying it.
+    from istio_mesh.app import build_app
+
+    build_app(configs).synth()
+    names = ", ".join(sorted(configs))
+    print(f"synthesized {len(configs) * 2} stacks for {names}", file=sys.stderr)
+    return 0
+
+
+def run() -> None:
+    """Entry point for ``python main.py``."""
+    sys.exit(main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    run()

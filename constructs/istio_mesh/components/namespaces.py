@@ -1,0 +1,57 @@
+"""Onboarding an application namespace: created with its labels, or labelled."""
+
+from __future__ import annotations
+
+from istio_mesh.config.models import NamespaceSettings
+from istio_mesh.policy.manifests import namespace_labels
+from istio_mesh.terraform import (
+    Construct,
+    ITerraformDependable,
+    KubernetesLabels,
+    KubernetesLabelsMetadata,
+    NamespaceV1,
+    NamespaceV1Metadata,
+)
+
+FIELD_MANAGER = "istio-mesh"
+
+
+class MeshNamespace(Construct):
+    """A namespace joined to the mesh.
+
+    ``create: true`` manages the whole namespace (``kubernetes_namespace_v1``),
+    so destroying the stack deletes it and its workloads. Otherwise only the
+    labels this stack owns are applied to the existing namespace
+    (``kubernetes_labels``) and removed again on destroy, leaving the
+    namespace itself alone. ``force`` takes the injection label over from
+    whoever set it by hand before, so Terraform is its one owner.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, namespace: NamespaceSettings
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.namespace = namespace
+        labels = namespace_labels(namespace)
+        self.resource: ITerraformDependable
+        if namespace.create:
+            created = NamespaceV1(
+                self,
+                "namespace",
+                metadata=NamespaceV1Metadata(name=namespace.name, labels=labels),
+            )
+            created.override_logical_id(namespace.name)
+            self.resource = created
+        else:
+            labelled = KubernetesLabels(
+                self,
+                "labels",
+                api_version="v1",
+                kind="Namespace",
+                metadata=KubernetesLabelsMetadata(name=namespace.name),
+                labels=labels,
+                field_manager=FIELD_MANAGER,
+                force=True,
+            )
+            labelled.override_logical_id(namespace.name)
+            self.resource = labelled

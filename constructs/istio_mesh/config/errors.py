@@ -1,0 +1,44 @@
+"""The one error a user sees for a bad config, and how it is worded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class RuleViolation(ValueError):
+    """A cross-field rule broken inside a model validator.
+
+    Carries the path of the offending field relative to the model that raised
+    it, so the message can point at ``gateways[1].name`` rather than at the
+    whole ``gateways`` list.
+    """
+
+    def __init__(self, path: Sequence[str | int], message: str) -> None:
+        super().__init__(message)
+        self.path = tuple(path)
+        self.message = message
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with every problem found in it.
+
+    ``str()`` is the text printed to the user: one line per problem, each
+    ``<file>: <field path>: <problem>``.
+    """
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        self.path = str(path)
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"{self.path}: {p}" for p in self.problems))
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """``("gateways", 0, "service", "type")`` -> ``gateways[0].service.type``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

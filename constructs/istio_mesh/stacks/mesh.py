@@ -1,0 +1,30 @@
+"""``<name>-mesh``: Istio's Helm releases, in dependency order."""
+
+from __future__ import annotations
+
+from istio_mesh.components import IstioBase, IstioCni, IstioGateway, Istiod
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.stacks.connection import cluster_access, local_state
+from istio_mesh.terraform import Construct, HelmProvider, HelmProviderKubernetes, TerraformStack
+
+
+class MeshStack(TerraformStack):
+    """base -> (cni) -> istiod -> gateways, the gateways in parallel.
+
+    Only the Helm provider lives here: Istio custom resources go to the
+    policies stack, which is planned after this one has been applied.
+    """
+
+    def __init__(self, scope: Construct, stack_id: str, *, config: MeshConfig) -> None:
+        super().__init__(scope, stack_id)
+        self.config = config
+        local_state(self, stack_id)
+        access = cluster_access(self, config.connection)
+        HelmProvider(self, "helm", kubernetes=HelmProviderKubernetes(**access.settings))
+        self.base = IstioBase(self, "base", config=config)
+        self.cni = IstioCni(self, "cni", config=config, base=self.base) if config.cni.enabled else None
+        self.istiod = Istiod(self, "istiod", config=config, base=self.base, cni=self.cni)
+        self.gateways = [
+            IstioGateway(self, f"gateway-{g.name}", config=config, gateway=g, istiod=self.istiod)
+            for g in config.gateways
+        ]

@@ -1,0 +1,86 @@
+"""Values for the ``istiod`` chart: the control plane and the mesh config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.common import (
+    chart_globals,
+    has_disruption_budget,
+    profile_selectors,
+    replica_floor,
+    scheduling,
+)
+from istio_mesh.values.merge import deep_merge
+
+ISTIOD_POD_LABELS = {"app": "istiod"}
+
+
+def istiod_values(config: MeshConfig) -> dict[str, Any]:
+    """The replica count in the config is the count that runs.
+
+    Since Istio 1.24 the chart omits ``spec.replicas`` while ``autoscaleEnabled``
+    is true (its default) and the HPA floor ``autoscaleMin`` defaults to 1, so
+    ``replicaCount`` alone would leave a "3 replica" control plane at one pod.
+    With autoscaling on, the floor is the configured count; with it off,
+    ``replicaCount`` is used and no HPA exists.
+    """
+    istiod = config.istiod
+    low, high = replica_floor(istiod.replicas, istiod.autoscaling)
+    values: dict[str, Any] = {
+        "global": {
+            **chart_globals(config),
+            "defaultPodDisruptionBudget": {"enabled": has_disruption_budget(low)},
+        },
+        **profile_selectors(config.istio),
+        "autoscaleEnabled": istiod.autoscaling.enabled,
+        "replicaCount": low,
+        "meshConfig": mesh_config(config),
+    }
+    if has_disruption_budget(low):
+        # The chart's budget is minAvailable: 1, which lets a drain take two of
+        # three istiods at once; maxUnavailable (read by the chart's
+        # poddisruptionbudget.yaml, documented in a values.yaml comment) keeps
+        # all but one running whatever the autoscaler has added.
+        values["pdb"] = {"maxUnavailable": 1}
+    if istiod.autoscaling.enabled:
+        values["autoscaleMin"] = low
+        values["autoscaleMax"] = high
+    if istiod.resources is not None:
+        values["resources"] = istiod.resources.to_values()
+    if config.mesh.proxy.resources is not None:
+        values["global"]["proxy"] = {"resources": config.mesh.proxy.resources.to_values()}
+    # The injector must know the CNI agent sets up pod networking, or it keeps
+    # adding the privileged istio-init container the CNI exists to remove.
+    values["cni"] = {"enabled": config.cni.enabled}
+    values.update(scheduling(istiod.spread, ISTIOD_POD_LABELS))
+    return deep_merge(values, istiod.extra_values)
+
+
+def mesh_config(config: MeshConfig) -> dict[str, Any]:
+    """``meshConfig``: every setting the config owns is written out, even at its
+    default, so the mesh does not change when a chart's defaults do."""
+    mesh = config.mesh
+    default_config: dict[str, Any] = {
+        "holdApplicationUntilProxyStarts": mesh.hold_application_until_proxy_starts,
+    }
+    if mesh.dns_capture:
+        # proxyMetadata values are environment variables: strings, not booleans.
+        default_config["proxyMetadata"] = {"ISTIO_META_DNS_CAPTURE": "true"}
+    if mesh.tracing.enabled:
+        tracing: dict[str, Any] = {"sampling": mesh.tracing.sampling}
+        if mesh.tracing.zipkin_address:
+            tracing["zipkin"] = {"address": mesh.tracing.zipkin_address}
+        default_config["tracing"] = tracing
+    out: dict[str, Any] = {
+        "rootNamespace": config.istio_namespace,
+        "accessLogFile": mesh.access_log.file,
+        "accessLogEncoding": mesh.access_log.encoding,
+        "enableTracing": mesh.tracing.enabled,
+        "outboundTrafficPolicy": {"mode": mesh.outbound_traffic_policy.value},
+        "defaultConfig": default_config,
+    }
+    if mesh.access_log.format:
+        out["accessLogFormat"] = mesh.access_log.format
+    return out

@@ -1,0 +1,114 @@
+"""Shared fixtures.
+
+One jsii runtime per test process: every synthesized stack comes from one
+session-wide synthesis of the shipped configs (plus a config that turns on
+every feature), and pure-Python tests never import cdktf.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from istio_mesh.config.loader import load_config, parse_config  # noqa: E402
+from istio_mesh.config.models import MeshConfig  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG_DIR = REPO / "config"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+# The shipped configs plus fixtures that switch on every option, so contract
+# tests see every key and resource the code can emit.
+FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
+
+
+def istio_reference() -> Path:
+    """Istio's real 1.30.3 data, from ../shared beside the checkout (or $ISTIO_REFERENCE)."""
+    path = Path(os.environ.get("ISTIO_REFERENCE", REPO.parent / "shared" / "istio" / "1.30.3"))
+    if not (path / "base" / "files" / "crd-all.gen.yaml").is_file():
+        pytest.fail(f"Istio reference data not found at {path}; set ISTIO_REFERENCE")
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    return istio_reference()
+
+
+def config_path(name: str) -> Path:
+    """A shipped config or a full fixture, by stem."""
+    shipped = CONFIG_DIR / f"{name}.yaml"
+    return shipped if shipped.exists() else FIXTURES / "full" / f"{name}.yaml"
+
+
+@pytest.fixture(scope="session")
+def all_configs() -> dict[str, MeshConfig]:
+    return {name: load_config(config_path(name)) for name in SHIPPED + FULL_FIXTURES}
+
+
+@dataclass(frozen=True)
+class Synth:
+    """One synthesis: the output directory and its stacks, parsed."""
+
+    outdir: Path
+
+    def stack(self, name: str) -> dict[str, Any]:
+        return json.loads(self.stack_text(name))
+
+    def stack_text(self, name: str) -> str:
+        return (self.outdir / "stacks" / name / "cdk.tf.json").read_text()
+
+    def manifest(self) -> dict[str, Any]:
+        return json.loads((self.outdir / "manifest.json").read_text())
+
+    def stack_names(self) -> list[str]:
+        return sorted(self.manifest()["stacks"])
+
+
+def synthesize(configs: dict[str, MeshConfig], outdir: Path) -> Synth:
+    from istio_mesh.app import build_app
+
+    build_app(configs, outdir=outdir).synth()
+    return Synth(outdir)
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory, all_configs: dict[str, MeshConfig]) -> Synth:
+    return synthesize(all_configs, tmp_path_factory.mktemp("cdktf.out"))
+
+
+def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return stack.get("resource", {}).get("helm_release", {})
+
+
+def release_values(release: dict[str, Any]) -> dict[str, Any]:
+    """The chart values a release passes, merged in order as Helm does."""
+    from istio_mesh.values.merge import deep_merge
+
+    merged: dict[str, Any] = {}
+    for text in release["values"]:
+        merged = deep_merge(merged, json.loads(text))
+    return merged
+
+
+def config_from(text: str) -> MeshConfig:
+    return parse_config(text, "test.yaml")
+
+
+@pytest.fixture
+def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(cwd)
