@@ -1,0 +1,61 @@
+"""Every Istio custom resource the stack emits is accepted by Istio's real CRDs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FULL_FIXTURES, SHIPPED, Synth
+from istio_reference import crd_problems, crds
+
+CONFIGS = SHIPPED + FULL_FIXTURES
+
+
+def _manifests(synth: Synth) -> dict[str, dict[str, Any]]:
+    found = {}
+    for name in synth.stack_names():
+        for rid, resource in synth.stack(name).get("resource", {}).get("kubernetes_manifest", {}).items():
+            found[f"{name}/{rid}"] = resource["manifest"]
+    return found
+
+
+def test_every_custom_resource_validates(synth: Synth, reference: Path) -> None:
+    manifests = _manifests(synth)
+    assert len(manifests) >= len(CONFIGS)  # at least the mesh-wide PeerAuthentication each
+    problems = {where: p for where, m in manifests.items() if (p := crd_problems(reference, m))}
+    assert problems == {}
+
+
+def test_every_custom_resource_is_an_istio_kind(synth: Synth) -> None:
+    kinds = {(m["apiVersion"], m["kind"]) for m in _manifests(synth).values()}
+    assert kinds == {("security.istio.io/v1", "PeerAuthentication")}
+
+
+@pytest.mark.parametrize(
+    ("manifest", "problem"),
+    [
+        ({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+          "metadata": {"name": "default", "namespace": "x"}, "spec": {"mtls": {"mode": "STRICTER"}}},
+         "spec.mtls.mode: 'STRICTER' is not one of"),
+        ({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+          "metadata": {"name": "default", "namespace": "x"}, "spec": {"mtls": {"mod": "STRICT"}}},
+         "spec.mtls: Additional properties are not allowed ('mod' was unexpected)"),
+        ({"apiVersion": "security.istio.io/v9", "kind": "PeerAuthentication",
+          "metadata": {"name": "default", "namespace": "x"}, "spec": {}},
+         "security.istio.io/PeerAuthentication does not serve v9"),
+        ({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+          "metadata": {"name": "default"}, "spec": {}},
+         "namespaced kind without metadata.namespace"),
+        ({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthorization",
+          "metadata": {"name": "default", "namespace": "x"}, "spec": {}},
+         "no CRD for kind PeerAuthorization"),
+    ],
+)
+def test_the_check_refuses_what_the_api_server_would(reference: Path, manifest: dict, problem: str) -> None:
+    assert any(p.startswith(problem) for p in crd_problems(reference, manifest)), crd_problems(reference, manifest)
+
+
+def test_reference_holds_istios_fifteen_crds(reference: Path) -> None:
+    assert len(crds(reference)) == 15

@@ -1,0 +1,192 @@
+"""The synthesized stacks: split, order, release settings, credentials."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FULL_FIXTURES, SHIPPED, Synth, helm_releases, release_values, synthesize
+from istio_mesh.config.models import MeshConfig
+
+CONFIGS = SHIPPED + FULL_FIXTURES
+
+
+def _depends_on(resource: dict) -> list[str]:
+    return sorted(resource.get("depends_on", []))
+
+
+def test_two_stacks_per_config(synth: Synth) -> None:
+    assert synth.stack_names() == sorted(f"{n}-{k}" for n in CONFIGS for k in ("mesh", "policies"))
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_policies_stack_depends_on_mesh_stack(synth: Synth, name: str) -> None:
+    stacks = synth.manifest()["stacks"]
+    assert stacks[f"{name}-policies"]["dependencies"] == [f"{name}-mesh"]
+    assert stacks[f"{name}-mesh"]["dependencies"] == []
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_mesh_stack_holds_only_helm_releases(synth: Synth, name: str) -> None:
+    stack = synth.stack(f"{name}-mesh")
+    assert set(stack["resource"]) == {"helm_release"}
+    assert set(stack["provider"]) == {"helm"}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_custom_resources_live_only_in_the_policies_stack(synth: Synth, name: str) -> None:
+    # kubernetes_manifest reads its CRD at plan time: beside the release that
+    # installs the CRDs, the first plan on a fresh cluster would fail.
+    stack = synth.stack(f"{name}-policies")
+    assert "helm_release" not in stack["resource"]
+    assert set(stack["provider"]) == {"kubernetes"}
+    assert "kubernetes_manifest" in stack["resource"]
+
+
+def test_prod_release_order(synth: Synth) -> None:
+    releases = helm_releases(synth.stack("prod-mesh"))
+    graph = {rid: _depends_on(r) for rid, r in releases.items()}
+    assert graph == {
+        "istio-base": [],
+        "istio-cni": ["helm_release.istio-base"],
+        "istiod": ["helm_release.istio-base", "helm_release.istio-cni"],
+        "istio-ingressgateway": ["helm_release.istiod"],
+        "istio-egressgateway": ["helm_release.istiod"],
+    }
+
+
+def test_without_cni_istiod_follows_base(synth: Synth) -> None:
+    graph = {rid: _depends_on(r) for rid, r in helm_releases(synth.stack("dev-mesh")).items()}
+    assert graph == {"istio-base": [], "istiod": ["helm_release.istio-base"]}
+
+
+def test_staging_gateway_waits_for_istiod(synth: Synth) -> None:
+    releases = helm_releases(synth.stack("staging-mesh"))
+    assert _depends_on(releases["istio-ingressgateway"]) == ["helm_release.istiod"]
+
+
+def test_onboarded_namespace_exists_before_its_policy(synth: Synth) -> None:
+    resources = synth.stack("everything-policies")["resource"]
+    manifests = resources["kubernetes_manifest"]
+    assert _depends_on(manifests["peer_authentication_legacy"]) == ["kubernetes_namespace_v1.legacy"]
+    assert _depends_on(manifests["peer_authentication_batch"]) == []
+    assert manifests["peer_authentication_legacy"]["manifest"]["spec"] == {"mtls": {"mode": "PERMISSIVE"}}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_release_waits_times_out_cleans_up_and_bounds_history(
+    synth: Synth, all_configs: dict[str, MeshConfig], name: str
+) -> None:
+    config = all_configs[name]
+    for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items():
+        late_lb = rid == "late-lb-gateway"
+        assert release["wait"] is not late_lb, rid
+        assert release["timeout"] == config.helm.timeout_seconds, rid
+        assert release["cleanup_on_fail"] is True, rid
+        assert release["atomic"] is (config.helm.atomic and not late_lb), rid
+        assert release["max_history"] == config.helm.max_history, rid
+        assert release["version"] == config.istio.version, rid
+        assert release["repository"] == config.istio.chart_repository, rid
+        assert "skip_crds" not in release and "set" not in release, rid
+
+
+def test_release_addresses_are_stable(synth: Synth) -> None:
+    # Terraform addresses are a public contract: renaming one moves state.
+    assert sorted(helm_releases(synth.stack("prod-mesh"))) == [
+        "istio-base", "istio-cni", "istio-egressgateway", "istio-ingressgateway", "istiod"]
+    resources = synth.stack("prod-policies")["resource"]
+    assert sorted(resources["kubernetes_namespace_v1"]) == ["payments", "shop"]
+    assert sorted(resources["kubernetes_labels"]) == ["legacy-billing"]
+    assert sorted(resources["kubernetes_manifest"]) == ["peer_authentication_istio-system"]
+
+
+def test_prod_values_run_what_the_config_says(synth: Synth) -> None:
+    releases = helm_releases(synth.stack("prod-mesh"))
+    istiod = release_values(releases["istiod"])
+    assert istiod["autoscaleEnabled"] is True and istiod["autoscaleMin"] == 3
+    assert istiod["global"]["defaultPodDisruptionBudget"]["enabled"] is True
+    assert istiod["meshConfig"]["outboundTrafficPolicy"] == {"mode": "REGISTRY_ONLY"}
+    assert istiod["meshConfig"]["defaultConfig"]["holdApplicationUntilProxyStarts"] is True
+    assert istiod["cni"] == {"enabled": True}
+    ingress = release_values(releases["istio-ingressgateway"])
+    assert ingress["autoscaling"]["minReplicas"] == 2
+    assert ingress["podDisruptionBudget"] == {"maxUnavailable": 1}
+    assert ingress["resources"] == {"requests": {"cpu": "500m", "memory": "256Mi"}}
+
+
+def test_namespaces_are_created_or_labelled(synth: Synth) -> None:
+    resources = synth.stack("prod-policies")["resource"]
+    assert resources["kubernetes_namespace_v1"]["shop"]["metadata"] == {
+        "name": "shop", "labels": {"istio-injection": "enabled", "team": "storefront"}}
+    labels = resources["kubernetes_labels"]["legacy-billing"]
+    assert labels["labels"] == {"istio-injection": "enabled"}
+    assert (labels["kind"], labels["api_version"], labels["force"]) == ("Namespace", "v1", True)
+    disabled = synth.stack("everything-policies")["resource"]["kubernetes_namespace_v1"]["no-sidecars"]
+    assert disabled["metadata"]["labels"] == {"istio-injection": "disabled"}
+
+
+def test_kubeconfig_connection(synth: Synth) -> None:
+    assert synth.stack("prod-mesh")["provider"]["helm"] == [
+        {"kubernetes": {"config_path": "~/.kube/config", "config_context": "prod"}}]
+    assert synth.stack("prod-policies")["provider"]["kubernetes"] == [
+        {"config_path": "~/.kube/config", "config_context": "prod"}]
+    assert "variable" not in synth.stack("prod-mesh")
+
+
+@pytest.mark.parametrize("kind", ["mesh", "policies"])
+def test_variables_connection_uses_sensitive_variables(synth: Synth, kind: str) -> None:
+    stack = synth.stack(f"everything-{kind}")
+    variables = stack["variable"]
+    assert sorted(variables) == ["kube_cluster_ca_certificate", "kube_host", "kube_token"]
+    assert all(v["sensitive"] is True and v["type"] == "string" for v in variables.values())
+    settings = (stack["provider"]["helm"][0]["kubernetes"] if kind == "mesh"
+                else stack["provider"]["kubernetes"][0])
+    assert settings == {
+        "host": "${var.kube_host}",
+        "cluster_ca_certificate": "${var.kube_cluster_ca_certificate}",
+        "token": "${var.kube_token}",
+    }
+
+
+def test_no_credential_literal_anywhere(synth: Synth) -> None:
+    pattern = re.compile(r"-----BEGIN|eyJ[A-Za-z0-9_-]{10,}|\"(token|password|client_key)\":\s*\"[^$]")
+    leaks = {name: m.group(0) for name in synth.stack_names()
+             if (m := pattern.search(synth.stack_text(name)))}
+    assert leaks == {}
+
+
+def test_state_path_is_relative(synth: Synth) -> None:
+    backend = synth.stack("prod-mesh")["terraform"]["backend"]
+    assert backend == {"local": {"path": "../../../terraform.prod-mesh.tfstate"}}
+
+
+def test_destroy_never_deletes_istio_crds(synth: Synth, reference: Path) -> None:
+    # The base chart renders its CRDs from files/crd-all.gen.yaml as templates
+    # (enableCRDTemplates), each annotated helm.sh/resource-policy: keep, so
+    # uninstalling the release (terraform destroy) leaves them. Guard both
+    # halves: the file really carries the annotation, and no release of ours
+    # turns the templates off, excludes CRDs or narrows their scope.
+    docs = [d for d in yaml.safe_load_all((reference / "base/files/crd-all.gen.yaml").read_text()) if d]
+    assert len(docs) == 15
+    assert all(d["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep" for d in docs)
+    for name in CONFIGS:
+        for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items():
+            values = release_values(release)
+            assert values.get("base", {}).get("enableCRDTemplates", True) is True, rid
+            assert not values.get("base", {}).get("excludedCRDs"), rid
+            assert values.get("global", {}).get("resourceScope", "all") == "all", rid
+        base = helm_releases(synth.stack(f"{name}-mesh"))["istio-base"]
+        assert release_values(base)["base"]["enableCRDTemplates"] is True
+
+
+def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, MeshConfig]) -> None:
+    shipped = {name: all_configs[name] for name in SHIPPED}
+    first = synthesize(shipped, tmp_path / "a").outdir
+    second = synthesize(dict(reversed(list(shipped.items()))), tmp_path / "b").outdir
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    differing = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert differing == []
