@@ -190,3 +190,13 @@ def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, Mesh
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     differing = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
     assert differing == []
+
+
+def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig]) -> None:
+    from istio_mesh.components import IstioBase, Istiod
+    from istio_mesh.terraform import App, TerraformStack
+
+    stack = TerraformStack(App(), "library-use")
+    base = IstioBase(stack, "base", config=all_configs["prod"])
+    with pytest.raises(ValueError, match="config enables cni: pass the IstioCni construct as cni="):
+        Istiod(stack, "istiod", config=all_configs["prod"], base=base)

@@ -200,7 +200,7 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
 
 def _tag_of(model: type[BaseModel]) -> object:
     mode = model.model_fields.get("mode")
-    args = getattr(mode.annotation, "__args__", ()) if mode else ()
+    args: tuple[object, ...] = getattr(mode.annotation, "__args__", ()) if mode else ()
     return args[0] if len(args) == 1 else None
 
 

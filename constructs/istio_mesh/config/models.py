@@ -284,7 +284,10 @@ class MeshSettings(MeshModel):
     )
     hold_application_until_proxy_starts: bool = Field(
         default=False,
-        description="Start application containers only once the sidecar is ready.",
+        description=(
+            "Start application containers only once the sidecar is ready. Where istiod "
+            "injects native sidecars (all nodes on Kubernetes >= 1.33), they start first anyway."
+        ),
     )
     dns_capture: bool = Field(
         default=False,

@@ -17,19 +17,22 @@ VARIABLE_NAMES = ("kube_host", "kube_cluster_ca_certificate", "kube_token")
 
 @dataclass(frozen=True)
 class ClusterAccess:
-    """Keyword arguments shared by the helm provider's ``kubernetes`` attribute
-    and the kubernetes provider."""
+    """Settings shared by the helm provider's ``kubernetes`` attribute and the
+    kubernetes provider: either a kubeconfig, or variable references."""
 
-    settings: dict[str, str]
+    config_path: str | None = None
+    config_context: str | None = None
+    host: str | None = None
+    cluster_ca_certificate: str | None = None
+    token: str | None = None
 
 
 def cluster_access(scope: Construct, connection: Connection) -> ClusterAccess:
     """Declare what the connection needs in ``scope`` (a stack) and return the settings."""
     if isinstance(connection, KubeconfigConnection):
-        settings = {"config_path": connection.kubeconfig_path}
-        if connection.context:
-            settings["config_context"] = connection.context
-        return ClusterAccess(settings)
+        return ClusterAccess(
+            config_path=connection.kubeconfig_path, config_context=connection.context
+        )
     descriptions = {
         "kube_host": "Kubernetes API server URL, e.g. https://1.2.3.4.",
         "kube_cluster_ca_certificate": "PEM CA certificate of the API server.",
@@ -43,11 +46,9 @@ def cluster_access(scope: Construct, connection: Connection) -> ClusterAccess:
         for name in VARIABLE_NAMES
     }
     return ClusterAccess(
-        {
-            "host": variables["kube_host"].string_value,
-            "cluster_ca_certificate": variables["kube_cluster_ca_certificate"].string_value,
-            "token": variables["kube_token"].string_value,
-        }
+        host=variables["kube_host"].string_value,
+        cluster_ca_certificate=variables["kube_cluster_ca_certificate"].string_value,
+        token=variables["kube_token"].string_value,
     )
 
 

@@ -20,7 +20,17 @@ class MeshStack(TerraformStack):
         self.config = config
         local_state(self, stack_id)
         access = cluster_access(self, config.connection)
-        HelmProvider(self, "helm", kubernetes=HelmProviderKubernetes(**access.settings))
+        HelmProvider(
+            self,
+            "helm",
+            kubernetes=HelmProviderKubernetes(
+                config_path=access.config_path,
+                config_context=access.config_context,
+                host=access.host,
+                cluster_ca_certificate=access.cluster_ca_certificate,
+                token=access.token,
+            ),
+        )
         self.base = IstioBase(self, "base", config=config)
         self.cni = IstioCni(self, "cni", config=config, base=self.base) if config.cni.enabled else None
         self.istiod = Istiod(self, "istiod", config=config, base=self.base, cni=self.cni)

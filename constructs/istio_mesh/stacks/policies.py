@@ -28,7 +28,15 @@ class PoliciesStack(TerraformStack):
         self.add_dependency(mesh)
         local_state(self, stack_id)
         access = cluster_access(self, config.connection)
-        KubernetesProvider(self, "kubernetes", **access.settings)
+        KubernetesProvider(
+            self,
+            "kubernetes",
+            config_path=access.config_path,
+            config_context=access.config_context,
+            host=access.host,
+            cluster_ca_certificate=access.cluster_ca_certificate,
+            token=access.token,
+        )
         self.namespaces = {
             ns.name: MeshNamespace(self, f"namespace-{ns.name}", namespace=ns)
             for ns in config.namespaces
