@@ -38,7 +38,6 @@ class MeshModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
-        use_attribute_docstrings=False,
         validate_default=True,
     )
 

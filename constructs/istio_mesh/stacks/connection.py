@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from istio_mesh.config.models import Connection, KubeconfigConnection
-from istio_mesh.terraform import Construct, LocalBackend, TerraformStack, TerraformVariable
+from istio_mesh.terraform import Construct, TerraformVariable
 
 VARIABLE_NAMES = ("kube_host", "kube_cluster_ca_certificate", "kube_token")
 
@@ -51,12 +51,3 @@ def cluster_access(scope: Construct, connection: Connection) -> ClusterAccess:
         token=variables["kube_token"].string_value,
     )
 
-
-def local_state(stack: TerraformStack, stack_name: str) -> None:
-    """State beside cdktf.json, as cdktf's default does, but by a relative path.
-
-    cdktf's default writes the absolute path of the machine that synthesized,
-    which makes the output differ between checkouts. The backend path is
-    resolved from the stack's working directory, cdktf.out/stacks/<name>/.
-    """
-    LocalBackend(stack, path=f"../../../terraform.{stack_name}.tfstate")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from istio_mesh.components import IstioBase, IstioCni, IstioGateway, Istiod
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.stacks.connection import cluster_access, local_state
+from istio_mesh.stacks.connection import cluster_access
+from istio_mesh.stacks.state import local_state
 from istio_mesh.terraform import Construct, HelmProvider, HelmProviderKubernetes, TerraformStack
 
 
