@@ -6,8 +6,8 @@ from istio_mesh.components import MeshNamespace, PeerAuthentication
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.manifests import mtls_policies
 from istio_mesh.stacks.connection import cluster_access
-from istio_mesh.stacks.state import local_state
 from istio_mesh.stacks.mesh import MeshStack
+from istio_mesh.stacks.state import local_state
 from istio_mesh.terraform import Construct, KubernetesProvider, TerraformStack
 
 
