@@ -6,21 +6,17 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from conftest import config_from
+from istio_mesh.config.base import models_in
 from istio_mesh.config.models import MeshConfig, MtlsMode, OutboundTrafficPolicy
 
 
 def _models(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[type[BaseModel]]:
     seen = seen if seen is not None else set()
-    if model in seen:
-        return seen
-    seen.add(model)
-    for field in model.model_fields.values():
-        stack = [field.annotation]
-        while stack:
-            annotation = stack.pop()
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                _models(annotation, seen)
-            stack.extend(getattr(annotation, "__args__", ()))
+    if model not in seen:
+        seen.add(model)
+        for field in model.model_fields.values():
+            for sub in models_in(field.annotation):
+                _models(sub, seen)
     return seen
 
 

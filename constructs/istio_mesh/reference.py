@@ -16,13 +16,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from istio_mesh.config.base import models_in
 from istio_mesh.config.models import MeshConfig
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def _type_name(annotation: Any) -> str:
@@ -84,7 +79,7 @@ def render() -> str:
             description = (field.description or "").replace("|", "\\|")
             lines.append(f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | {description} |")
             child = path if path != "(top level)" else ""
-            for sub in _models_in(field.annotation):
+            for sub in models_in(field.annotation):
                 suffix = "[]" if typing.get_origin(field.annotation) is tuple else ""
                 queue.append((f"{child}.{key}{suffix}".lstrip("."), sub))
         lines.append("")

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from istio_mesh.config.base import models_in
 from istio_mesh.config.errors import ConfigError, RuleViolation, format_path
 from istio_mesh.config.models import MeshConfig
 
@@ -194,7 +195,7 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
             candidates = tagged
             continue
         field = next((f for m in candidates if (f := _field_of(m, part))), None)
-        candidates = _models_in(field.annotation) if field else []
+        candidates = models_in(field.annotation) if field else []
     return candidates[0] if candidates else None
 
 
@@ -220,12 +221,6 @@ def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
     if model is None:
         return []
     return sorted(f.alias or n for n, f in model.model_fields.items())
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
 
 
 def select_config_paths(
