@@ -26,6 +26,10 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+# Example configs (the upgrade runbook's steps): synthesized and snapshotted
+# like the shipped ones, but not part of `make synth`'s default selection.
+EXAMPLES = sorted(p.stem for p in (CONFIG_DIR / "examples").glob("*.yaml"))
+SNAPSHOTTED = SHIPPED + EXAMPLES
 # The shipped configs plus fixtures that switch on every option, so contract
 # tests see every key and resource the code can emit.
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
@@ -46,13 +50,15 @@ def reference() -> Path:
 
 def config_path(name: str) -> Path:
     """A shipped config or a full fixture, by stem."""
-    shipped = CONFIG_DIR / f"{name}.yaml"
-    return shipped if shipped.exists() else FIXTURES / "full" / f"{name}.yaml"
+    for candidate in (CONFIG_DIR / f"{name}.yaml", CONFIG_DIR / "examples" / f"{name}.yaml"):
+        if candidate.exists():
+            return candidate
+    return FIXTURES / "full" / f"{name}.yaml"
 
 
 @pytest.fixture(scope="session")
 def all_configs() -> dict[str, MeshConfig]:
-    return {name: load_config(config_path(name)) for name in SHIPPED + FULL_FIXTURES}
+    return {name: load_config(config_path(name)) for name in SNAPSHOTTED + FULL_FIXTURES}
 
 
 @dataclass(frozen=True)

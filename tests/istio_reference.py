@@ -25,6 +25,7 @@ FREE_FORM: dict[str, frozenset[str]] = {
         "nodeSelector",
     }),
     "cni": frozenset({"resources", "excludeNamespaces"}),
+    "ztunnel": frozenset({"resources"}),
     "base": frozenset(),
 }
 

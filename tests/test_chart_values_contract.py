@@ -12,10 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FULL_FIXTURES, SHIPPED, Synth, helm_releases, release_values
+from conftest import FULL_FIXTURES, SNAPSHOTTED, Synth, helm_releases, release_values
 from istio_reference import chart_defaults, unknown_value_keys
 
-CONFIGS = SHIPPED + FULL_FIXTURES
+CONFIGS = SNAPSHOTTED + FULL_FIXTURES
 
 
 def _releases(synth: Synth) -> list[tuple[str, str, dict]]:
@@ -35,8 +35,9 @@ def test_every_values_key_exists_in_its_chart(synth: Synth, reference: Path) -> 
     assert unknown == {}
 
 
-def test_all_four_charts_are_covered(synth: Synth) -> None:
-    assert {chart for _, chart, _ in _releases(synth)} == {"base", "istiod", "cni", "gateway"}
+def test_all_five_charts_are_covered(synth: Synth) -> None:
+    assert {chart for _, chart, _ in _releases(synth)} == {
+        "base", "istiod", "cni", "gateway", "ztunnel"}
 
 
 def test_gateway_values_pass_the_charts_own_schema(synth: Synth, reference: Path) -> None:

@@ -171,7 +171,7 @@ def error_for(text: str) -> str:
         pytest.param(
             "namespaces: [{name: shop, create: true, labels: {istio-injection: disabled}}]",
             "config/prod.yaml: namespaces[0].labels.istio-injection: is managed by this stack; "
-            "use injection: true or false",
+            "use dataplane, injection, revision or waypoint",
             id="injection-label-by-hand",
         ),
         pytest.param(

@@ -14,7 +14,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from conftest import SHIPPED, Synth
+from conftest import SNAPSHOTTED, Synth
 
 
 def _reviewable(stack: dict[str, Any]) -> dict[str, Any]:
@@ -29,11 +29,11 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(JSONSnapshotExtension)
 
 
-@pytest.mark.parametrize("stack", [f"{n}-{k}" for n in SHIPPED for k in ("mesh", "policies")])
+@pytest.mark.parametrize("stack", [f"{n}-{k}" for n in SNAPSHOTTED for k in ("mesh", "policies")])
 def test_stack_snapshot(synth: Synth, snapshot_json: SnapshotAssertion, stack: str) -> None:
     assert _reviewable(synth.stack(stack)) == snapshot_json
 
 
 def test_manifest_snapshot(synth: Synth, snapshot_json: SnapshotAssertion) -> None:
     stacks = synth.manifest()["stacks"]
-    assert {n: s["dependencies"] for n, s in stacks.items() if n.split("-")[0] in SHIPPED} == snapshot_json
+    assert {n: s["dependencies"] for n, s in stacks.items() if n.rsplit("-", 1)[0] in SNAPSHOTTED} == snapshot_json

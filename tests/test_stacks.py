@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FULL_FIXTURES, SHIPPED, Synth, helm_releases, release_values, synthesize
+from conftest import FULL_FIXTURES, SHIPPED, SNAPSHOTTED, Synth, helm_releases, release_values, synthesize
 from istio_mesh.config.models import MeshConfig
 
-CONFIGS = SHIPPED + FULL_FIXTURES
+CONFIGS = SNAPSHOTTED + FULL_FIXTURES
 
 
 def _depends_on(resource: dict) -> list[str]:
@@ -30,10 +30,16 @@ def test_policies_stack_depends_on_mesh_stack(synth: Synth, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CONFIGS)
-def test_mesh_stack_holds_only_helm_releases(synth: Synth, name: str) -> None:
+def test_mesh_stack_holds_releases_and_only_built_in_kinds(synth: Synth, name: str) -> None:
     stack = synth.stack(f"{name}-mesh")
-    assert set(stack["resource"]) == {"helm_release"}
-    assert set(stack["provider"]) == {"helm"}
+    manifests = stack["resource"].get("kubernetes_manifest", {})
+    # Revision tags are webhooks and Services: built-in kinds, plannable on a
+    # fresh cluster. Anything from a CRD belongs to the policies stack.
+    kinds = {(m["manifest"]["apiVersion"], m["manifest"]["kind"]) for m in manifests.values()}
+    assert kinds <= {("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+                     ("v1", "Service")}
+    assert set(stack["resource"]) == {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
+    assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if manifests else set())
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -88,9 +94,25 @@ def test_every_release_waits_times_out_cleans_up_and_bounds_history(
         assert release["cleanup_on_fail"] is True, rid
         assert release["atomic"] is (config.helm.atomic and not late_lb), rid
         assert release["max_history"] == config.helm.max_history, rid
-        assert release["version"] == config.istio.version, rid
+        assert release["version"] == _expected_version(config, rid), rid
         assert release["repository"] == config.istio.chart_repository, rid
         assert "skip_crds" not in release and "set" not in release, rid
+
+
+def _expected_version(config: MeshConfig, release_id: str) -> str:
+    """istiod revisions run their own version, gateways their revision's; the
+    rest (base, cni, ztunnel) the config's Istio version."""
+    from istio_mesh.config.control_planes import control_planes, resolve
+
+    for plane in control_planes(config):
+        if plane.release_name == release_id:
+            return plane.version
+    for gateway in config.gateways:
+        if gateway.name == release_id:
+            plane = resolve(config, gateway.revision)
+            assert plane is not None
+            return plane.version
+    return config.istio.version
 
 
 def test_release_addresses_are_stable(synth: Synth) -> None:
@@ -194,9 +216,13 @@ def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, Mesh
 
 def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, Istiod
+    from istio_mesh.config.control_planes import control_planes
     from istio_mesh.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
-    base = IstioBase(stack, "base", config=all_configs["prod"])
-    with pytest.raises(ValueError, match="config enables cni: pass the IstioCni construct as cni="):
-        Istiod(stack, "istiod", config=all_configs["prod"], base=base)
+    prod = all_configs["prod"]
+    base = IstioBase(stack, "base", config=prod)
+    with pytest.raises(
+        ValueError, match="config enables cni in sidecar mode: pass the IstioCni construct as cni="
+    ):
+        Istiod(stack, "istiod", config=prod, plane=control_planes(prod)[0], base=base)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import config_from
-from istio_mesh.values import istiod_values
+from istio_mesh.config.control_planes import control_planes
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.values import istiod_values as istiod_values_of
+
+
+def istiod_values(config: MeshConfig) -> dict[str, Any]:
+    """Values of the config's only (un-revisioned) istiod."""
+    (plane,) = control_planes(config)
+    return istiod_values_of(config, plane)
 
 
 def test_autoscaled_istiod_runs_at_least_the_configured_replicas() -> None:
@@ -98,12 +108,12 @@ def test_spread_keeps_replicas_apart() -> None:
         config_from("istiod: {spread: {antiAffinity: required, topologyKey: topology.kubernetes.io/zone}}")
     )
     term = values["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-    assert term == [{"labelSelector": {"matchLabels": {"app": "istiod"}},
+    assert term == [{"labelSelector": {"matchLabels": {"app": "istiod", "istio.io/rev": "default"}},
                      "topologyKey": "kubernetes.io/hostname"}]
     assert values["topologySpreadConstraints"] == [{
         "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone",
         "whenUnsatisfiable": "ScheduleAnyway",
-        "labelSelector": {"matchLabels": {"app": "istiod"}}}]
+        "labelSelector": {"matchLabels": {"app": "istiod", "istio.io/rev": "default"}}}]
     assert "affinity" not in istiod_values(config_from("{}"))
 
 

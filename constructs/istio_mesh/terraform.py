@@ -22,6 +22,9 @@ from cdktf_cdktf_provider_helm.release import Release as HelmRelease
 from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
 from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
 from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
+from cdktf_cdktf_provider_kubernetes.manifest import (
+    ManifestFieldManager as KubernetesManifestFieldManager,
+)
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
@@ -36,6 +39,7 @@ __all__ = [
     "KubernetesLabels",
     "KubernetesLabelsMetadata",
     "KubernetesManifest",
+    "KubernetesManifestFieldManager",
     "KubernetesProvider",
     "LocalBackend",
     "NamespaceV1",

@@ -7,6 +7,9 @@ from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.istiod import Istiod
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
+from istio_mesh.components.revision_tag import RevisionTag
+from istio_mesh.components.waypoint import Waypoint
+from istio_mesh.components.ztunnel import Ztunnel
 
 __all__ = [
     "IstioBase",
@@ -15,4 +18,7 @@ __all__ = [
     "Istiod",
     "MeshNamespace",
     "PeerAuthentication",
+    "RevisionTag",
+    "Waypoint",
+    "Ztunnel",
 ]

@@ -1,20 +1,23 @@
-"""The control plane (the ``istiod`` chart)."""
+"""The control plane (the ``istiod`` chart), one release per revision."""
 
 from __future__ import annotations
 
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
 from istio_mesh.components.release import istio_release
+from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.terraform import Construct
+from istio_mesh.terraform import Construct, HelmRelease
 from istio_mesh.values import istiod_values
 
 
 class Istiod(Construct):
-    """istiod and its injection and validation webhooks.
+    """One istiod revision and its injection and validation webhooks.
 
-    Follows ``base`` (it serves the CRDs' kinds) and, when given, ``cni``
-    (see :class:`IstioCni`).
+    Follows ``base`` (it serves the CRDs' kinds) and, in sidecar mode with
+    CNI, ``cni`` (see :class:`IstioCni`). Revisions are independent releases
+    (``istiod-<revision>``) so one can be added or removed without touching
+    another; in ambient mode the CNI agent follows istiod instead.
     """
 
     def __init__(
@@ -23,21 +26,25 @@ class Istiod(Construct):
         construct_id: str,
         *,
         config: MeshConfig,
+        plane: ControlPlane,
         base: IstioBase,
         cni: IstioCni | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        if config.cni.enabled and cni is None:
-            raise ValueError("config enables cni: pass the IstioCni construct as cni=")
+        cni_first = config.cni.enabled and config.istio.profile != "ambient"
+        if cni_first and cni is None:
+            raise ValueError("config enables cni in sidecar mode: pass the IstioCni construct as cni=")
         self.config = config
+        self.plane = plane
         upstream = [base.release] + ([cni.release] if cni is not None else [])
-        self.release = istio_release(
+        self.release: HelmRelease = istio_release(
             self,
             "release",
             config=config,
             chart="istiod",
-            name="istiod",
+            name=plane.release_name,
             namespace=config.istio_namespace,
-            values=istiod_values(config),
+            values=istiod_values(config, plane),
             depends_on=upstream,
+            version=plane.version,
         )

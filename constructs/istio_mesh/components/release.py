@@ -33,8 +33,10 @@ def istio_release(
     values: Mapping[str, Any],
     depends_on: Sequence[ITerraformDependable] = (),
     wait: bool = True,
+    version: str | None = None,
 ) -> HelmRelease:
-    """A release of one of Istio's charts at the config's pinned version.
+    """A release of one of Istio's charts at the config's pinned version, or
+    at ``version`` for what follows one istiod revision.
 
     ``wait=False`` is only for a gateway whose LoadBalancer address arrives
     late (Helm 3 waits for it); everything else is waited for.
@@ -46,7 +48,7 @@ def istio_release(
         name=name,
         chart=chart,
         repository=config.istio.chart_repository,
-        version=config.istio.version,
+        version=version or config.istio.version,
         namespace=namespace,
         create_namespace=True,
         values=[values_json(values)],

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.revision_rules import check_ambient, check_revisions
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
@@ -22,6 +23,12 @@ ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
 # Namespaces that must never be onboarded to the mesh or get an mTLS override
 # from here: injecting sidecars into the control plane's own pods breaks it.
 RESERVED_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+
+# Namespace labels that select a data plane; this stack owns them, so that
+# istio-injection and istio.io/rev can never both be set on one namespace.
+MANAGED_NAMESPACE_LABELS = frozenset({
+    "istio-injection", "istio.io/rev", "istio.io/dataplane-mode", "istio.io/use-waypoint",
+})
 
 # The gateway chart's default container limits (gateway/values.yaml). Helm
 # deep-merges our requests into them, so a request above them makes every
@@ -58,6 +65,15 @@ class Platform(str, Enum):
     OPENSHIFT = "openshift"
 
 
+def supported_version(value: str) -> str:
+    """A release version no older than the oldest chart layout we generate values for."""
+    parsed = parse_version(value)
+    if parsed < MIN_ISTIO_VERSION:
+        minimum = ".".join(map(str, MIN_ISTIO_VERSION))
+        raise ValueError(f"Istio {value} is not supported; use {minimum} or newer")
+    return value
+
+
 class IstioSettings(MeshModel):
     """Which Istio to install and where its charts and images come from."""
 
@@ -89,14 +105,18 @@ class IstioSettings(MeshModel):
         description="Istio platform profile ('' for none, gke, k3d, k3s, microk8s, minikube, openshift).",
     )
 
+    profile: Literal["default", "ambient"] = Field(
+        default="default",
+        description=(
+            "Istio install profile: 'default' (sidecars) or 'ambient' (ztunnel per node, "
+            "no sidecars needed; requires cni.enabled and ztunnel.enabled)."
+        ),
+    )
+
     @field_validator("version")
     @classmethod
     def _supported_version(cls, value: str) -> str:
-        parsed = parse_version(value)
-        if parsed < MIN_ISTIO_VERSION:
-            minimum = ".".join(map(str, MIN_ISTIO_VERSION))
-            raise ValueError(f"Istio {value} is not supported; use {minimum} or newer")
-        return value
+        return supported_version(value)
 
     @field_validator("chart_repository")
     @classmethod
@@ -228,6 +248,45 @@ def _check_ceiling(replicas: int, autoscaling: Autoscaling) -> None:
             f"{autoscaling.max_replicas} is below replicas ({replicas}); "
             f"the autoscaler ceiling must be at least the floor",
         )
+
+
+class RevisionSettings(IstiodSettings):
+    """One istiod revision installed beside others, for canary upgrades.
+
+    Each revision is its own Helm release (``istiod-<name>``) at its own
+    version, with its own replicas and resources. The name ``default`` is the
+    un-revisioned istiod (release ``istiod``), so an existing install can be
+    listed as a revision and upgraded without being reinstalled.
+    """
+
+    name: DnsLabel = Field(
+        description="Revision name, e.g. '1-30-3'; 'default' is the un-revisioned istiod."
+    )
+    version: str | None = Field(
+        default=None,
+        strict=True,
+        description="Istio release of this revision (quote it). Unset: istio.version.",
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _supported_version(cls, value: str | None) -> str | None:
+        return None if value is None else supported_version(value)
+
+
+class ZtunnelSettings(MeshModel):
+    """The ztunnel node proxy (ztunnel chart), the data plane of ambient mode."""
+
+    enabled: bool = Field(
+        default=False, description="Install ztunnel; needs istio.profile: ambient."
+    )
+    resources: Resources | None = Field(
+        default=None, description="ztunnel container resources. Unset: the chart's."
+    )
+    extra_values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Escape hatch: ztunnel chart values deep-merged over the generated ones.",
+    )
 
 
 class AccessLog(MeshModel):
@@ -401,6 +460,13 @@ class GatewaySettings(MeshModel):
         default_factory=GatewayService, description="The gateway's Service."
     )
     spread: Spread = Field(default_factory=Spread, description="Replica placement.")
+    revision: DnsLabel | None = Field(
+        default=None,
+        description=(
+            "istiod revision or revision tag whose injector configures this gateway; "
+            "the chart is installed at that revision's version. Unset: the default revision."
+        ),
+    )
     extra_values: dict[str, Any] = Field(
         default_factory=dict,
         description="Escape hatch: gateway chart values deep-merged over the generated ones.",
@@ -450,9 +516,34 @@ class NamespaceSettings(MeshModel):
             "False: label a namespace that already exists and leave it on destroy."
         ),
     )
+    dataplane: Literal["sidecar", "ambient"] = Field(
+        default="sidecar",
+        description=(
+            "sidecar: injected proxies (istio-injection or istio.io/rev); ambient: enrolled "
+            "with istio.io/dataplane-mode=ambient and no sidecar label (needs istio.profile: ambient)."
+        ),
+    )
     injection: bool = Field(
         default=True,
-        description="Sidecar injection: istio-injection=enabled, or =disabled when false.",
+        description=(
+            "Sidecar injection (dataplane: sidecar only): istio-injection=enabled, "
+            "or =disabled when false."
+        ),
+    )
+    revision: DnsLabel | None = Field(
+        default=None,
+        description=(
+            "Inject from this istiod revision or revision tag: sets istio.io/rev=<name> "
+            "instead of istio-injection. Unset: the default revision."
+        ),
+    )
+    waypoint: bool = Field(
+        default=False,
+        description=(
+            "Ambient only: deploy a waypoint proxy (Gateway 'waypoint', class istio-waypoint) "
+            "for L7 policy and label the namespace istio.io/use-waypoint=waypoint. "
+            "Needs the Kubernetes Gateway API CRDs installed in the cluster."
+        ),
     )
     labels: dict[str, str] = Field(
         default_factory=dict,
@@ -467,10 +558,31 @@ class NamespaceSettings(MeshModel):
                 "labels are only set on namespaces this stack creates; "
                 "set create: true or remove labels",
             )
-        if "istio-injection" in self.labels:
+        for key in sorted(MANAGED_NAMESPACE_LABELS):
+            if key in self.labels:
+                raise RuleViolation(
+                    ("labels", key),
+                    "is managed by this stack; use dataplane, injection, revision or waypoint",
+                )
+        if self.dataplane == "ambient":
+            if "injection" in self.model_fields_set and self.injection:
+                raise RuleViolation(
+                    ("injection",),
+                    "sidecar injection and ambient enrolment are exclusive per namespace; "
+                    "remove injection or set dataplane: sidecar",
+                )
+            if self.revision is not None:
+                raise RuleViolation(
+                    ("revision",),
+                    "selects a sidecar injector; ambient namespaces have no sidecars",
+                )
+        elif self.waypoint:
             raise RuleViolation(
-                ("labels", "istio-injection"),
-                "is managed by this stack; use injection: true or false",
+                ("waypoint",), "waypoints serve ambient namespaces; set dataplane: ambient"
+            )
+        if self.revision is not None and not self.injection:
+            raise RuleViolation(
+                ("revision",), "selects a sidecar injector; it needs injection: true"
             )
         return self
 
@@ -489,9 +601,37 @@ class MeshConfig(MeshModel):
         description="How Terraform reaches the cluster (kubeconfig or Terraform variables).",
     )
     helm: HelmSettings = Field(default_factory=HelmSettings, description="Release behaviour.")
-    istiod: IstiodSettings = Field(default_factory=IstiodSettings, description="Control plane.")
+    istiod: IstiodSettings = Field(
+        default_factory=IstiodSettings,
+        description="Control plane, when revisions is empty (one un-revisioned istiod).",
+    )
+    revisions: tuple[RevisionSettings, ...] = Field(
+        default=(),
+        description=(
+            "istiod revisions installed side by side for canary upgrades, each with its own "
+            "version and settings. Empty: one un-revisioned istiod configured by istiod."
+        ),
+    )
+    revision_tags: dict[DnsLabel, DnsLabel] = Field(
+        default_factory=dict,
+        description=(
+            "Revision tags, tag -> revision, e.g. prod-stable: 1-29-6. Owned by Terraform: "
+            "moving a tag is a config change."
+        ),
+    )
+    default_revision: DnsLabel | None = Field(
+        default=None,
+        description=(
+            "Revision (or tag) that serves istio-injection=enabled namespaces, gateways "
+            "without a revision and config validation (the base chart's defaultRevision). "
+            "Unset: 'default' (the un-revisioned istiod) when it is installed."
+        ),
+    )
     mesh: MeshSettings = Field(default_factory=MeshSettings, description="Mesh-wide runtime settings.")
     cni: CniSettings = Field(default_factory=CniSettings, description="CNI node agent.")
+    ztunnel: ZtunnelSettings = Field(
+        default_factory=ZtunnelSettings, description="ztunnel node proxy (ambient mode)."
+    )
     gateways: tuple[GatewaySettings, ...] = Field(
         default=(), description="Ingress and egress gateways. Empty: control plane only."
     )
@@ -525,6 +665,8 @@ class MeshConfig(MeshModel):
                     f"{gateway.resolved_namespace!r} is istiod's namespace; Istio "
                     f"recommends a separate namespace per gateway",
                 )
+        check_revisions(self)
+        check_ambient(self)
         return self
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from istio_mesh.components import MeshNamespace, PeerAuthentication
+from istio_mesh.components import MeshNamespace, PeerAuthentication, Waypoint
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.manifests import mtls_policies
 from istio_mesh.stacks.connection import cluster_access
@@ -54,3 +54,13 @@ class PoliciesStack(TerraformStack):
                     depends_on=[onboarded.resource] if onboarded else (),
                 )
             )
+        self.waypoints = [
+            Waypoint(
+                self,
+                f"waypoint-{ns.name}",
+                namespace=ns.name,
+                depends_on=[self.namespaces[ns.name].resource],
+            )
+            for ns in config.namespaces
+            if ns.waypoint
+        ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from istio_mesh.config.control_planes import default_revision
 from istio_mesh.config.models import MeshConfig
 
 
@@ -15,6 +16,10 @@ def base_values(config: MeshConfig) -> dict[str, Any]:
     never updates them. With templates, Helm upgrades them with the chart and
     the keep policy leaves them in the cluster when the release is deleted,
     so a destroy can never cascade into deleting every Istio resource.
+
+    ``defaultRevision`` points the ``istiod-default-validator`` webhook at the
+    default revision's Service; empty when no revision is the default (each
+    revision then validates through its own webhook).
     """
     global_values: dict[str, Any] = {"istioNamespace": config.istio_namespace}
     if config.istio.image_pull_secrets:
@@ -22,5 +27,5 @@ def base_values(config: MeshConfig) -> dict[str, Any]:
     return {
         "global": global_values,
         "base": {"enableCRDTemplates": True},
-        "defaultRevision": "default",
+        "defaultRevision": default_revision(config) or "",
     }

@@ -22,9 +22,16 @@ def image_globals(istio: IstioSettings) -> dict[str, Any]:
 
 
 def profile_selectors(istio: IstioSettings) -> dict[str, Any]:
-    """Top-level ``platform``, which each chart's zzz_profile.yaml turns into
-    the platform's CNI paths and similar overrides."""
-    return {"platform": istio.platform.value} if istio.platform.value else {}
+    """Top-level ``platform`` and ``profile``, which each chart's zzz_profile.yaml
+    turns into the platform's CNI paths and the ambient settings (istiod's
+    PILOT_ENABLE_AMBIENT, the CNI agent's ambient redirection, HBONE). Every
+    chart gets the same profile, as Istio's ambient install requires."""
+    out: dict[str, Any] = {}
+    if istio.platform.value:
+        out["platform"] = istio.platform.value
+    if istio.profile != "default":
+        out["profile"] = istio.profile
+    return out
 
 
 def chart_globals(config: MeshConfig) -> dict[str, Any]:

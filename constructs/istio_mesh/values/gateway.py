@@ -52,6 +52,10 @@ def gateway_values(config: MeshConfig, gateway: GatewaySettings) -> dict[str, An
             "annotations": dict(gateway.service.annotations),
         },
     }
+    if gateway.revision is not None:
+        # Labels the pods istio.io/rev=<revision or tag>, which selects the
+        # injector (and so the istiod) that configures them.
+        values["revision"] = gateway.revision
     if gateway.resources is not None:
         values["resources"] = gateway.resources.to_values()
     if config.istio.image_pull_secrets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import (
     chart_globals,
@@ -14,19 +15,25 @@ from istio_mesh.values.common import (
 )
 from istio_mesh.values.merge import deep_merge
 
-ISTIOD_POD_LABELS = {"app": "istiod"}
+
+def istiod_pod_labels(plane: ControlPlane) -> dict[str, str]:
+    """Labels of one revision's pods (the chart labels the un-revisioned one
+    ``istio.io/rev: default``), so spreading keeps apart only its own replicas."""
+    return {"app": "istiod", "istio.io/rev": plane.revision}
 
 
-def istiod_values(config: MeshConfig) -> dict[str, Any]:
+def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     """The replica count in the config is the count that runs.
 
     Since Istio 1.24 the chart omits ``spec.replicas`` while ``autoscaleEnabled``
     is true (its default) and the HPA floor ``autoscaleMin`` defaults to 1, so
     ``replicaCount`` alone would leave a "3 replica" control plane at one pod.
     With autoscaling on, the floor is the configured count; with it off,
-    ``replicaCount`` is used and no HPA exists.
+    ``replicaCount`` is used and no HPA exists. Each revision is its own
+    release with its own floor, so two revisions run side by side at full
+    strength during a canary upgrade.
     """
-    istiod = config.istiod
+    istiod = plane.settings
     low, high = replica_floor(istiod.replicas, istiod.autoscaling)
     values: dict[str, Any] = {
         "global": {
@@ -38,6 +45,8 @@ def istiod_values(config: MeshConfig) -> dict[str, Any]:
         "replicaCount": low,
         "meshConfig": mesh_config(config),
     }
+    if plane.chart_revision:
+        values["revision"] = plane.chart_revision
     if has_disruption_budget(low):
         # The chart's budget is minAvailable: 1, which lets a drain take two of
         # three istiods at once; maxUnavailable (read by the chart's
@@ -54,7 +63,7 @@ def istiod_values(config: MeshConfig) -> dict[str, Any]:
     # The injector must know the CNI agent sets up pod networking, or it keeps
     # adding the privileged istio-init container the CNI exists to remove.
     values["cni"] = {"enabled": config.cni.enabled}
-    values.update(scheduling(istiod.spread, ISTIOD_POD_LABELS))
+    values.update(scheduling(istiod.spread, istiod_pod_labels(plane)))
     return deep_merge(values, istiod.extra_values)
 
 

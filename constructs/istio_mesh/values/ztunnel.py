@@ -1,0 +1,34 @@
+"""Values for the ``ztunnel`` chart: the ambient node proxy DaemonSet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from istio_mesh.config.control_planes import ControlPlane
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.common import profile_selectors
+from istio_mesh.values.merge import deep_merge
+
+
+def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
+    """ztunnel follows one istiod: ``revision`` picks its CA and XDS address
+    (``istiod-<revision>.<ns>.svc:15012``), so it is the default revision's.
+
+    Unlike the other charts, ztunnel reads ``hub``, ``tag`` and
+    ``imagePullSecrets`` at the top level, not under ``global``.
+    """
+    istio = config.istio
+    values: dict[str, Any] = {
+        **profile_selectors(istio),
+        "istioNamespace": config.istio_namespace,
+        "revision": plane.chart_revision,
+    }
+    if istio.hub:
+        values["hub"] = istio.hub
+    if istio.tag:
+        values["tag"] = istio.tag
+    if istio.image_pull_secrets:
+        values["imagePullSecrets"] = list(istio.image_pull_secrets)
+    if config.ztunnel.resources is not None:
+        values["resources"] = config.ztunnel.resources.to_values()
+    return deep_merge(values, config.ztunnel.extra_values)
