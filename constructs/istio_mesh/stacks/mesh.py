@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from istio_mesh.components import IstioBase, IstioCni, IstioGateway, Istiod
+from istio_mesh.components import IstioMesh, MeshOutputs
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks.connection import cluster_access
-from istio_mesh.stacks.state import local_state
-from istio_mesh.terraform import Construct, HelmProvider, HelmProviderKubernetes, TerraformStack
+from istio_mesh.stacks.state import state_backend
+from istio_mesh.terraform import (
+    Construct,
+    HelmProvider,
+    HelmProviderKubernetes,
+    HelmProviderKubernetesExec,
+    TerraformStack,
+)
 
 
 class MeshStack(TerraformStack):
-    """base -> (cni) -> istiod -> gateways, the gateways in parallel.
+    """:class:`IstioMesh` with the config's state backend, Helm provider
+    credentials and the outputs other stacks read.
 
     Only the Helm provider lives here: Istio custom resources go to the
     policies stack, which is planned after this one has been applied.
@@ -19,8 +26,9 @@ class MeshStack(TerraformStack):
     def __init__(self, scope: Construct, stack_id: str, *, config: MeshConfig) -> None:
         super().__init__(scope, stack_id)
         self.config = config
-        local_state(self, stack_id)
+        state_backend(self, config.backend, kind="mesh", stack_name=stack_id)
         access = cluster_access(self, config.connection)
+        exec_credential = access.exec
         HelmProvider(
             self,
             "helm",
@@ -30,12 +38,17 @@ class MeshStack(TerraformStack):
                 host=access.host,
                 cluster_ca_certificate=access.cluster_ca_certificate,
                 token=access.token,
+                exec=HelmProviderKubernetesExec(
+                    api_version=exec_credential.api_version,
+                    command=exec_credential.command,
+                    args=list(exec_credential.args) or None,
+                    env=exec_credential.env or None,
+                )
+                if exec_credential
+                else None,
             ),
         )
-        self.base = IstioBase(self, "base", config=config)
-        self.cni = IstioCni(self, "cni", config=config, base=self.base) if config.cni.enabled else None
-        self.istiod = Istiod(self, "istiod", config=config, base=self.base, cni=self.cni)
-        self.gateways = [
-            IstioGateway(self, f"gateway-{g.name}", config=config, gateway=g, istiod=self.istiod)
-            for g in config.gateways
-        ]
+        self.mesh = IstioMesh(self, "istio", config=config)
+        self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
+        self.gateways = self.mesh.gateways
+        self.outputs = MeshOutputs(self, "outputs", mesh=self.mesh)
