@@ -29,7 +29,7 @@ class MeshStack(TerraformStack):
         state_backend(self, config.backend, kind="mesh", stack_name=stack_id)
         access = cluster_access(self, config.connection)
         exec_credential = access.exec
-        HelmProvider(
+        provider = HelmProvider(
             self,
             "helm",
             kubernetes=HelmProviderKubernetes(
@@ -42,12 +42,15 @@ class MeshStack(TerraformStack):
                     api_version=exec_credential.api_version,
                     command=exec_credential.command,
                     args=list(exec_credential.args) or None,
-                    env=exec_credential.env or None,
                 )
                 if exec_credential
                 else None,
             ),
         )
+        if exec_credential and exec_credential.env:
+            # cdktf 0.21 rewrites the keys of a provider's maps in snake_case
+            # (AWS_PROFILE -> aws_profile); an override keeps them as written.
+            provider.add_override("kubernetes.exec.env", exec_credential.env)
         self.mesh = IstioMesh(self, "istio", config=config)
         self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
         self.gateways = self.mesh.gateways

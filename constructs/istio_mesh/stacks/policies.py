@@ -31,7 +31,7 @@ class PoliciesStack(TerraformStack):
         state_backend(self, config.backend, kind="policies", stack_name=stack_id)
         access = cluster_access(self, config.connection)
         exec_credential = access.exec
-        KubernetesProvider(
+        provider = KubernetesProvider(
             self,
             "kubernetes",
             config_path=access.config_path,
@@ -44,12 +44,14 @@ class PoliciesStack(TerraformStack):
                     api_version=exec_credential.api_version,
                     command=exec_credential.command,
                     args=list(exec_credential.args) or None,
-                    env=exec_credential.env or None,
                 )
             ]
             if exec_credential
             else None,
         )
+        if exec_credential and exec_credential.env:
+            # As in MeshStack: keep the environment variable names as written.
+            provider.add_override("exec.0.env", exec_credential.env)
         self.policies = IstioPolicies(self, "policies", config=config)
         self.namespaces = self.policies.namespaces
         self.peer_authentications = self.policies.peer_authentications
