@@ -93,3 +93,11 @@ def test_hcp_fixture_outputs(synth: Synth) -> None:
         "mesh_id": "acme-mesh",
         "root_namespace": "istio-system",
     }
+
+
+def test_readme_names_every_output() -> None:
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Stack outputs"):readme.index("## Using it as a library")]
+    assert [n for n in OUTPUT_NAMES if f"| `{n}` |" not in section] == []
