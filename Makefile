@@ -15,7 +15,10 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test typecheck cli cdktf-synth clean
+.PHONY: help install synth test typecheck cli cdktf-synth example clean
+
+EXAMPLE := examples/consumer-app
+EXAMPLE_VENV := build/example-venv
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,5 +48,17 @@ cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy 
 cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
 	npx cdktf synth
 
+# The example is a consumer: it gets the package only as the built wheel, in a
+# virtual environment of its own with its own pinned requirements, and runs
+# from its own folder, so nothing of the source tree is importable.
+example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
+	rm -rf build dist $(EXAMPLE)/cdktf.out
+	$(PIPENV) run python -m build --wheel --outdir dist .
+	$(PYTHON) -m venv $(EXAMPLE_VENV)
+	$(EXAMPLE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r $(EXAMPLE)/requirements.txt dist/istio_mesh-*.whl
+	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python main.py
+	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python verify.py cdktf.out --installed
+
 clean:  ## remove generated output (not .venv)
-	rm -rf cdktf.out .pytest_cache
+	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out

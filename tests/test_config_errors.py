@@ -100,7 +100,7 @@ def error_for(text: str) -> str:
         ),
         pytest.param(
             "connection: {mode: token}",
-            "config/prod.yaml: connection.mode: got 'token'; allowed: 'kubeconfig', 'variables'",
+            "config/prod.yaml: connection.mode: got 'token'; allowed: 'kubeconfig', 'variables', 'exec'",
             id="connection-mode",
         ),
         pytest.param(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from istio_mesh.config.backend import stack_name
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks import MeshStack, PoliciesStack
 from istio_mesh.terraform import App
@@ -12,12 +13,12 @@ from istio_mesh.terraform import App
 
 def mesh_stack_name(prefix: str) -> str:
     """Stack that installs Istio for the cluster config ``prefix``."""
-    return f"{prefix}-mesh"
+    return stack_name(prefix, "mesh")
 
 
 def policies_stack_name(prefix: str) -> str:
     """Stack that applies Istio policy for the cluster config ``prefix``."""
-    return f"{prefix}-policies"
+    return stack_name(prefix, "policies")
 
 
 def build_app(configs: Mapping[str, MeshConfig], outdir: Path | str | None = None) -> App:

@@ -10,14 +10,25 @@ from __future__ import annotations
 
 from cdktf import (
     App,
+    AzurermBackend,
+    CloudBackend,
+    GcsBackend,
     ITerraformDependable,
     LocalBackend,
+    NamedCloudWorkspace,
+    S3Backend,
+    TaggedCloudWorkspaces,
     TerraformOutput,
     TerraformProvider,
+    TerraformResource,
     TerraformStack,
     TerraformVariable,
 )
-from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes
+from cdktf_cdktf_provider_helm.provider import (
+    HelmProvider,
+    HelmProviderKubernetes,
+    HelmProviderKubernetesExec,
+)
 from cdktf_cdktf_provider_helm.release import Release as HelmRelease
 from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
 from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
@@ -26,14 +37,18 @@ from cdktf_cdktf_provider_kubernetes.manifest import (
     ManifestFieldManager as KubernetesManifestFieldManager,
 )
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
 from constructs import Construct
 
 __all__ = [
     "App",
+    "AzurermBackend",
+    "CloudBackend",
     "Construct",
+    "GcsBackend",
     "HelmProvider",
     "HelmProviderKubernetes",
+    "HelmProviderKubernetesExec",
     "HelmRelease",
     "ITerraformDependable",
     "KubernetesLabels",
@@ -41,11 +56,16 @@ __all__ = [
     "KubernetesManifest",
     "KubernetesManifestFieldManager",
     "KubernetesProvider",
+    "KubernetesProviderExec",
     "LocalBackend",
+    "NamedCloudWorkspace",
     "NamespaceV1",
     "NamespaceV1Metadata",
+    "S3Backend",
+    "TaggedCloudWorkspaces",
     "TerraformOutput",
     "TerraformProvider",
+    "TerraformResource",
     "TerraformStack",
     "TerraformVariable",
 ]

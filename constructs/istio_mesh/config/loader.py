@@ -12,7 +12,7 @@ import difflib
 import glob
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from istio_mesh.config.backend import STACK_KINDS, stack_name, state_location
 from istio_mesh.config.base import models_in
 from istio_mesh.config.errors import ConfigError, RuleViolation, format_path
 from istio_mesh.config.models import MeshConfig
@@ -122,12 +123,24 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
     return problems
 
 
+def _union_tags() -> dict[str, set[object]]:
+    """Top-level fields that are discriminated unions, with their members' tags."""
+    out: dict[str, set[object]] = {}
+    for name, field in MeshConfig.model_fields.items():
+        members = models_in(field.annotation)
+        tags = {tag for m in members if (tag := _tag_of(m)) is not None}
+        if len(members) > 1 and tags:
+            out[field.alias or name] = tags
+    return out
+
+
 def _user_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
     # Discriminated unions add the tag to the location ("connection",
     # "kubeconfig", "context"); the user never wrote it.
+    unions = _union_tags()
     out: list[str | int] = []
     for i, part in enumerate(loc):
-        if i and loc[i - 1] == "connection" and part in ("kubeconfig", "variables"):
+        if i and part in unions.get(str(loc[i - 1]), ()):
             continue
         out.append(part)
     return tuple(out)
@@ -200,9 +213,13 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
 
 
 def _tag_of(model: type[BaseModel]) -> object:
-    mode = model.model_fields.get("mode")
-    args: tuple[object, ...] = getattr(mode.annotation, "__args__", ()) if mode else ()
-    return args[0] if len(args) == 1 else None
+    """The value of a union member's one-value ``mode`` or ``type`` field."""
+    for key in ("mode", "type"):
+        field = model.model_fields.get(key)
+        args: tuple[object, ...] = getattr(field.annotation, "__args__", ()) if field else ()
+        if len(args) == 1:
+            return args[0]
+    return None
 
 
 def _field_of(model: type[BaseModel], key: str) -> FieldInfo | None:
@@ -281,9 +298,33 @@ def load_configs(paths: Sequence[Path]) -> dict[str, MeshConfig]:
             )
             continue
         configs[name], sources[name] = config, path
+    errors.extend(_shared_state(configs, sources))
     if errors:
         raise ConfigErrors(errors)
     return configs
+
+
+def _shared_state(
+    configs: Mapping[str, MeshConfig], sources: Mapping[str, Path]
+) -> list[ConfigError]:
+    """Two clusters whose stacks keep state in one place would destroy each
+    other's releases on apply; explicit workspace names make that easy to do."""
+    owners: dict[str, str] = {}
+    errors: list[ConfigError] = []
+    for prefix, config in configs.items():
+        for kind in STACK_KINDS:
+            where = state_location(config.backend, kind, stack_name(prefix, kind))
+            if where in owners:
+                errors.append(
+                    ConfigError(
+                        sources[prefix],
+                        [f"backend: {stack_name(prefix, kind)} keeps its state in {where}, "
+                         f"as {owners[where]} does; every stack needs its own"],
+                    )
+                )
+            else:
+                owners[where] = f"{stack_name(prefix, kind)} ({sources[prefix]})"
+    return errors
 
 
 class ConfigErrors(ConfigError):

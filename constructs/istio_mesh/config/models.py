@@ -11,11 +11,13 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
-from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.backend import Backend, LocalBackend, check_remote_runs, require_backend_type
 from istio_mesh.config.revision_rules import check_ambient, check_revisions
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
+from istio_mesh.config.credentials import ExecConnection
+from istio_mesh.config.errors import RuleViolation
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
 ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
@@ -153,7 +155,7 @@ class VariablesConnection(MeshModel):
     mode: Literal["variables"] = Field(description="Use Terraform variables.")
 
 
-Connection = KubeconfigConnection | VariablesConnection
+Connection = KubeconfigConnection | VariablesConnection | ExecConnection
 
 
 def _kubeconfig_unless_told(value: object) -> object:
@@ -332,9 +334,26 @@ class ProxySettings(MeshModel):
         return self
 
 
+def _mesh_id(value: str) -> str:
+    if not re.match(r"^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$", value):
+        raise ValueError(
+            "must be lowercase letters, digits, '-' and '.', starting and ending with a "
+            "letter or digit (at most 63), e.g. 'mesh1'"
+        )
+    return value
+
+
 class MeshSettings(MeshModel):
     """Mesh-wide runtime settings (the istiod chart's meshConfig)."""
 
+    mesh_id: Annotated[str, AfterValidator(_mesh_id)] | None = Field(
+        default=None,
+        description=(
+            "Mesh ID (the istiod chart's global.meshID); every cluster of a multicluster "
+            "mesh must use the same one, and changing it later is disruptive. Unset: "
+            "Istio uses the trust domain, 'cluster.local'."
+        ),
+    )
     access_log: AccessLog = Field(default_factory=AccessLog, description="Access logs.")
     tracing: Tracing = Field(default_factory=Tracing, description="Tracing.")
     outbound_traffic_policy: OutboundTrafficPolicy = Field(
@@ -598,7 +617,12 @@ class MeshConfig(MeshModel):
     connection: Annotated[Connection, BeforeValidator(_kubeconfig_unless_told)] = Field(
         default_factory=KubeconfigConnection,
         discriminator="mode",
-        description="How Terraform reaches the cluster (kubeconfig or Terraform variables).",
+        description="How Terraform reaches the cluster (kubeconfig, Terraform variables, or exec).",
+    )
+    backend: Annotated[Backend, BeforeValidator(require_backend_type)] = Field(
+        default_factory=LocalBackend,
+        discriminator="type",
+        description="Where each stack keeps its state (local, cloud, s3, gcs, azurerm).",
     )
     helm: HelmSettings = Field(default_factory=HelmSettings, description="Release behaviour.")
     istiod: IstiodSettings = Field(
@@ -642,6 +666,7 @@ class MeshConfig(MeshModel):
 
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
+        check_remote_runs(self.backend, self.connection.mode, getattr(self.connection, "command", None))
         _refuse_repeats("gateways", [g.name for g in self.gateways])
         _refuse_repeats("namespaces", [n.name for n in self.namespaces])
         forbidden = RESERVED_NAMESPACES | {self.istio_namespace}

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from istio_mesh.components import MeshNamespace, PeerAuthentication, Waypoint
+from istio_mesh.components import IstioPolicies
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.policy.manifests import mtls_policies
-from istio_mesh.stacks.connection import cluster_access
+from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
 from istio_mesh.stacks.mesh import MeshStack
-from istio_mesh.stacks.state import local_state
-from istio_mesh.terraform import Construct, KubernetesProvider, TerraformStack
+from istio_mesh.stacks.state import state_backend
+from istio_mesh.terraform import Construct, TerraformStack
 
 
 class PoliciesStack(TerraformStack):
-    """Depends on the mesh stack, so ``cdktf deploy '<name>-*'`` applies it second.
+    """:class:`IstioPolicies` with the config's state backend and Kubernetes
+    provider credentials; depends on the mesh stack, so
+    ``cdktf deploy '<name>-*'`` applies it second.
 
     ``kubernetes_manifest`` needs its CRD at plan time
     (hashicorp/terraform-provider-kubernetes#1367): on a fresh cluster these
@@ -27,40 +28,10 @@ class PoliciesStack(TerraformStack):
         super().__init__(scope, stack_id)
         self.config = config
         self.add_dependency(mesh)
-        local_state(self, stack_id)
+        state_backend(self, config.backend, kind="policies", stack_name=stack_id)
         access = cluster_access(self, config.connection)
-        KubernetesProvider(
-            self,
-            "kubernetes",
-            config_path=access.config_path,
-            config_context=access.config_context,
-            host=access.host,
-            cluster_ca_certificate=access.cluster_ca_certificate,
-            token=access.token,
-        )
-        self.namespaces = {
-            ns.name: MeshNamespace(self, f"namespace-{ns.name}", namespace=ns)
-            for ns in config.namespaces
-        }
-        self.peer_authentications = []
-        for namespace, mode in mtls_policies(config):
-            onboarded = self.namespaces.get(namespace)
-            self.peer_authentications.append(
-                PeerAuthentication(
-                    self,
-                    f"peer-authentication-{namespace}",
-                    namespace=namespace,
-                    mode=mode,
-                    depends_on=[onboarded.resource] if onboarded else (),
-                )
-            )
-        self.waypoints = [
-            Waypoint(
-                self,
-                f"waypoint-{ns.name}",
-                namespace=ns.name,
-                depends_on=[self.namespaces[ns.name].resource],
-            )
-            for ns in config.namespaces
-            if ns.waypoint
-        ]
+        kubernetes_provider(self, access)
+        self.policies = IstioPolicies(self, "policies", config=config)
+        self.namespaces = self.policies.namespaces
+        self.peer_authentications = self.policies.peer_authentications
+        self.waypoints = self.policies.waypoints

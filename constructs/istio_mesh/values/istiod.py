@@ -47,6 +47,10 @@ def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     }
     if plane.chart_revision:
         values["revision"] = plane.chart_revision
+    if config.mesh.mesh_id:
+        # global.meshID feeds meshConfig.defaultConfig.meshId and every proxy's
+        # ISTIO_META_MESH_ID; unset, the chart leaves both to the trust domain.
+        values["global"]["meshID"] = config.mesh.mesh_id
     if has_disruption_budget(low):
         # The chart's budget is minAvailable: 1, which lets a drain take two of
         # three istiods at once; maxUnavailable (read by the chart's

@@ -1,0 +1,112 @@
+"""What the mesh stack publishes for other stacks (Terraform outputs).
+
+Other stacks and workspaces read these through remote state
+(``terraform_remote_state``, or ``tfe_outputs`` in HCP Terraform) to route
+traffic to an ingress gateway, label namespaces for a revision or join a
+multicluster mesh. Names and shapes are a public contract, like construct
+ids: renaming one breaks every consumer. Each value is read from the chart
+values the stack installs, so an ``extraValues`` override (a gateway's
+``name``, istiod's ``revision`` or ``meshConfig.trustDomain``) shows in the
+output too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from istio_mesh.config.control_planes import DEFAULT_REVISION, control_planes, resolve
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.gateway import gateway_values
+from istio_mesh.values.istiod import istiod_values
+
+
+DEFAULT_TRUST_DOMAIN = "cluster.local"
+"""The istiod chart's trust domain, which is also the mesh ID when none is set."""
+
+OUTPUT_NAMES = ("ingress_gateways", "istiod_revisions", "mesh_id", "root_namespace")
+
+
+@dataclass(frozen=True)
+class MeshOutput:
+    """One Terraform output: its name, JSON value and description."""
+
+    name: str
+    value: Any
+    description: str
+
+
+def istiod_revisions(config: MeshConfig) -> list[str]:
+    """Every istiod revision the mesh installs, as ``istio.io/rev`` names them
+    (``"default"`` for the un-revisioned one), in config order; read from each
+    release's values, so an ``extraValues.revision`` shows too."""
+    return [
+        str(istiod_values(config, plane).get("revision") or DEFAULT_REVISION)
+        for plane in control_planes(config)
+    ]
+
+
+def _default_values(config: MeshConfig) -> dict[str, Any]:
+    """The default revision's istiod values (or the first revision's): mesh ID
+    and root namespace are the same in every revision's values."""
+    plane = resolve(config, None) or control_planes(config)[0]
+    return istiod_values(config, plane)
+
+
+def mesh_id(config: MeshConfig) -> str:
+    """The mesh ID proxies report (``ISTIO_META_MESH_ID``), as the chart's
+    injection template picks it: ``global.meshID``, else the trust domain."""
+    values = _default_values(config)
+    chart_globals: dict[str, Any] = values.get("global", {})
+    mesh_config: dict[str, Any] = values.get("meshConfig", {})
+    return str(
+        chart_globals.get("meshID")
+        or mesh_config.get("trustDomain")
+        or chart_globals.get("trustDomain")
+        or DEFAULT_TRUST_DOMAIN
+    )
+
+
+def root_namespace(config: MeshConfig) -> str:
+    """Where mesh-wide policy goes (``meshConfig.rootNamespace``)."""
+    return str(_default_values(config)["meshConfig"]["rootNamespace"])
+
+
+def ingress_gateways(config: MeshConfig) -> dict[str, dict[str, str]]:
+    """Each ingress gateway's Service, by gateway name. The chart names the
+    Service after its ``name`` value, which defaults to the release name."""
+    return {
+        gateway.name: {
+            "service": str(gateway_values(config, gateway).get("name") or gateway.name),
+            "namespace": gateway.resolved_namespace,
+        }
+        for gateway in config.gateways
+        if gateway.kind == "ingress"
+    }
+
+
+def mesh_outputs(config: MeshConfig) -> list[MeshOutput]:
+    """The mesh stack's outputs, in name order."""
+    outputs = [
+        MeshOutput(
+            "ingress_gateways",
+            ingress_gateways(config),
+            "Ingress gateways by name: {service, namespace} of each gateway's Service.",
+        ),
+        MeshOutput(
+            "istiod_revisions",
+            istiod_revisions(config),
+            "istiod revisions installed, as istio.io/rev names them ('default': no revision).",
+        ),
+        MeshOutput(
+            "mesh_id",
+            mesh_id(config),
+            "Mesh ID proxies report; the same on every cluster of one multicluster mesh.",
+        ),
+        MeshOutput(
+            "root_namespace",
+            root_namespace(config),
+            "Mesh root namespace: policies placed here apply mesh-wide.",
+        ),
+    ]
+    return outputs

@@ -1,0 +1,105 @@
+"""Outputs other stacks read through remote state: values (without jsii) and synthesis."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FULL_FIXTURES, SHIPPED, Synth, config_from, helm_releases
+from istio_mesh.config.control_planes import control_planes
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.outputs import (
+    OUTPUT_NAMES,
+    ingress_gateways,
+    istiod_revisions,
+    mesh_id,
+    mesh_outputs,
+    root_namespace,
+)
+from istio_mesh.values.istiod import istiod_values
+
+CONFIGS = SHIPPED + FULL_FIXTURES
+
+
+def test_output_names_are_the_documented_ones() -> None:
+    assert [o.name for o in mesh_outputs(config_from("{}"))] == list(OUTPUT_NAMES) == [
+        "ingress_gateways", "istiod_revisions", "mesh_id", "root_namespace"]
+
+
+def test_defaults_follow_istio() -> None:
+    config = config_from("{}")
+    assert istiod_revisions(config) == ["default"]
+    assert mesh_id(config) == "cluster.local"
+    assert root_namespace(config) == "istio-system"
+    assert ingress_gateways(config) == {}
+
+
+def test_mesh_id_is_written_to_the_chart_and_the_output() -> None:
+    config = config_from("mesh: {meshId: mesh1}")
+    assert istiod_values(config, control_planes(config)[0])["global"]["meshID"] == "mesh1"
+    assert mesh_id(config) == "mesh1"
+    empty = config_from("{}")
+    assert "meshID" not in istiod_values(empty, control_planes(empty)[0])["global"]
+
+
+def test_outputs_follow_extra_values_overrides() -> None:
+    config = config_from(
+        "istiod: {extraValues: {revision: canary, meshConfig: {trustDomain: acme.example}}}\n"
+        "gateways: [{name: edge, kind: ingress, extraValues: {name: public-edge}}]\n"
+    )
+    assert istiod_revisions(config) == ["canary"]
+    assert mesh_id(config) == "acme.example"
+    assert ingress_gateways(config) == {"edge": {"service": "public-edge", "namespace": "istio-ingress"}}
+
+
+def test_only_ingress_gateways_are_published() -> None:
+    config = config_from(
+        "istioNamespace: mesh-system\n"
+        "gateways: [{name: in, kind: ingress, namespace: edge}, {name: out, kind: egress}]\n"
+    )
+    assert ingress_gateways(config) == {"in": {"service": "in", "namespace": "edge"}}
+    assert root_namespace(config) == "mesh-system"
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_mesh_stack_publishes_the_outputs(
+    synth: Synth, all_configs: dict[str, MeshConfig], name: str
+) -> None:
+    stack = synth.stack(f"{name}-mesh")
+    outputs = stack["output"]
+    assert sorted(outputs) == list(OUTPUT_NAMES)
+    expected = {o.name: o.value for o in mesh_outputs(all_configs[name])}
+    assert {k: v["value"] for k, v in outputs.items()} == expected
+    assert all(v["description"] and "sensitive" not in v for v in outputs.values())
+    assert "output" not in synth.stack(f"{name}-policies")
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_outputs_are_published_after_every_release(synth: Synth, name: str) -> None:
+    # Plain addresses: Terraform rejects "${helm_release.x}" in depends_on
+    # ("A single static variable reference is required"), which is what
+    # cdktf writes for an output's depends_on on its own.
+    stack = synth.stack(f"{name}-mesh")
+    releases = sorted(f"helm_release.{rid}" for rid in helm_releases(stack))
+    for output in stack["output"].values():
+        assert sorted(output["depends_on"]) == releases
+        assert all(re.fullmatch(r"[a-z_]+\.[A-Za-z0-9_-]+", a) for a in output["depends_on"])
+
+
+def test_hcp_fixture_outputs(synth: Synth) -> None:
+    outputs = {k: v["value"] for k, v in synth.stack("hcp-mesh")["output"].items()}
+    assert outputs == {
+        "ingress_gateways": {"public-ingress": {"service": "public-edge", "namespace": "istio-ingress"}},
+        "istiod_revisions": ["default"],
+        "mesh_id": "acme-mesh",
+        "root_namespace": "istio-system",
+    }
+
+
+def test_readme_names_every_output() -> None:
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Stack outputs"):readme.index("## Using it as a library")]
+    assert [n for n in OUTPUT_NAMES if f"| `{n}` |" not in section] == []
