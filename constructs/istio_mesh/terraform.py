@@ -24,6 +24,7 @@ from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesL
 from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from cdktf_cdktf_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
 from constructs import Construct
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "LocalBackend",
     "NamespaceV1",
     "NamespaceV1Metadata",
+    "SecretV1",
+    "SecretV1Metadata",
     "TerraformOutput",
     "TerraformProvider",
     "TerraformStack",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from istio_mesh.components import MeshNamespace, PeerAuthentication
+from istio_mesh.components import (
+    AuthorizationPolicies,
+    EgressControl,
+    ExtraResources,
+    MeshNamespace,
+    PeerAuthentication,
+    SidecarScope,
+)
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.manifests import mtls_policies
 from istio_mesh.stacks.connection import cluster_access
@@ -54,3 +61,13 @@ class PoliciesStack(TerraformStack):
                     depends_on=[onboarded.resource] if onboarded else (),
                 )
             )
+        self.authorization = AuthorizationPolicies(
+            self, "authorization", config=config, namespaces=self.namespaces
+        )
+        self.egress = EgressControl(self, "egress", config=config, namespaces=self.namespaces)
+        self.sidecar_scope = SidecarScope(
+            self, "sidecar-scope", config=config, namespaces=self.namespaces
+        )
+        self.extra_resources = ExtraResources(
+            self, "extra-resources", config=config, namespaces=self.namespaces
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.ca import ca_values
 from istio_mesh.values.common import (
     chart_globals,
     has_disruption_budget,
@@ -55,6 +56,7 @@ def istiod_values(config: MeshConfig) -> dict[str, Any]:
     # adding the privileged istio-init container the CNI exists to remove.
     values["cni"] = {"enabled": config.cni.enabled}
     values.update(scheduling(istiod.spread, ISTIOD_POD_LABELS))
+    values = deep_merge(values, ca_values(config))
     return deep_merge(values, istiod.extra_values)
 
 
