@@ -73,6 +73,11 @@ EXPECTED = {
         "warning [ingress-closed-by-default-deny] gateways[0]: 'public' refuses every request: "
         "default deny covers gateways and no authorization.ingress entry lets clients in",
         "fix: add {gateway: public} to authorization.ingress"),
+    "sidecar-scope-hides-allowed-call": (
+        "warning [sidecar-scope-hides-allowed-call] authorization.allow[0].from: lets 'shop' call "
+        "'payments', but the Sidecar of 'shop' does not import 'payments', so its proxies cannot "
+        "reach those services",
+        "fix: add 'payments/*' to sidecarScope.namespaceHosts.shop"),
     "route-weights": (
         "error [route-weights] extraResources[0].spec.http[0].route: weights add up to 90, not 100",
         "fix: make the destinations' weights add up to 100"),

@@ -229,6 +229,7 @@ def error_for(text: str) -> str:
             "prod-access-logs-everywhere, prod-demo-profile, prod-egress-allow-any, "
             "prod-mtls-not-strict, prod-mtls-override, prod-no-default-deny, "
             "prod-no-resource-requests, prod-self-signed-ca, prod-single-istiod, route-weights, "
+            "sidecar-scope-hides-allowed-call, "
             "unknown-chart-value, unknown-kind, unknown-version, unused-waiver",
             id="waiver-for-unknown-rule",
         ),

@@ -45,6 +45,8 @@ RULES: tuple[Rule, ...] = (
          "a production mesh signs workload certificates with istiod's self-signed root"),
     Rule("ingress-closed-by-default-deny", "warning",
          "default deny is on and an ingress gateway has no authorization.ingress entry"),
+    Rule("sidecar-scope-hides-allowed-call", "warning",
+         "an allow rule lets a namespace call one its Sidecar scope does not import"),
     Rule("route-weights", "error",
          "the weights of a route's destinations do not add up to 100"),
     Rule("unknown-kind", "error",

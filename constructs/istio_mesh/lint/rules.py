@@ -13,10 +13,12 @@ from typing import Any
 
 from istio_mesh.config.errors import format_path
 from istio_mesh.config.models import MeshConfig, MtlsMode, OutboundTrafficPolicy
+from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.lint.catalogue import RULES_BY_ID, Severity
 from istio_mesh.lint.chart_values import unknown_keys
 from istio_mesh.lint.crd import known_kinds, preferred_version, resource_problems
 from istio_mesh.lint.refdata import reference_data
+from istio_mesh.policy.sidecars import egress_hosts
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,27 @@ def ingress_closed(config: MeshConfig) -> Iterator[Finding]:
                           f"add {{gateway: {gateway.name}}} to authorization.ingress")
 
 
+def sidecar_scope_hides_call(config: MeshConfig) -> Iterator[Finding]:
+    """An allowed call that cannot happen: the caller's proxies were never told
+    about the callee's services, so the request never leaves with mTLS to them."""
+    if not config.sidecar_scope.enabled:
+        return
+    scoped = {ns.name: ns for ns in config.namespaces if has_sidecar_injection(ns)}
+    for i, rule in enumerate(config.authorization.allow):
+        callers = [ref.split("/", 1)[0] for ref in rule.sources.service_accounts]
+        callers += [ns for ns in rule.sources.namespaces if ns in scoped]
+        for caller in dict.fromkeys(callers):
+            if caller == rule.namespace or caller not in scoped:
+                continue
+            visible = {host.split("/", 1)[0] for host in egress_hosts(config, scoped[caller])}
+            if rule.namespace not in visible and "*" not in visible:
+                yield finding(
+                    "sidecar-scope-hides-allowed-call", ("authorization", "allow", i, "from"),
+                    f"lets {caller!r} call {rule.namespace!r}, but the Sidecar of {caller!r} "
+                    f"does not import {rule.namespace!r}, so its proxies cannot reach those services",
+                    f"add '{rule.namespace}/*' to sidecarScope.namespaceHosts.{caller}")
+
+
 def route_weights(config: MeshConfig) -> Iterator[Finding]:
     for i, resource in enumerate(config.extra_resources):
         if resource.kind != "VirtualService":
@@ -224,5 +247,5 @@ def version_unchecked(config: MeshConfig) -> Iterator[Finding]:
 CHECKS: tuple[Check, ...] = (
     environment_unset, prod_mtls, prod_single_istiod, prod_demo_profile, prod_egress,
     prod_access_logs, prod_resource_requests, prod_default_deny, prod_ca, ingress_closed,
-    route_weights, extra_resource_schemas, chart_values, version_unchecked,
+    sidecar_scope_hides_call, route_weights, extra_resource_schemas, chart_values, version_unchecked,
 )
