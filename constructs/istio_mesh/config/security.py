@@ -244,6 +244,7 @@ class CertificateAuthority(MeshModel):
 
 def check_authorization(config: MeshConfig) -> None:
     """Rules that tie authorization to gateways, namespaces and generated policy names."""
+    # Imported here: config.models imports this module for its section models.
     from istio_mesh.config.models import RESERVED_NAMESPACES
 
     authz = config.authorization
