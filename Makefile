@@ -15,7 +15,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test typecheck cli cdktf-synth example clean
+.PHONY: help install synth test typecheck cli cdktf-synth example lint clean
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -38,6 +38,9 @@ test: .venv/.synced  ## run the whole test suite
 
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy
+
+lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
+	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -30,16 +30,22 @@ def test_policies_stack_depends_on_mesh_stack(synth: Synth, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CONFIGS)
-def test_mesh_stack_holds_releases_and_only_built_in_kinds(synth: Synth, name: str) -> None:
+def test_mesh_stack_holds_releases_and_only_built_in_kinds(
+    synth: Synth, all_configs: dict[str, MeshConfig], name: str
+) -> None:
     stack = synth.stack(f"{name}-mesh")
     manifests = stack["resource"].get("kubernetes_manifest", {})
-    # Revision tags are webhooks and Services: built-in kinds, plannable on a
-    # fresh cluster. Anything from a CRD belongs to the policies stack.
+    # Revision tags are webhooks and Services, and a plug-in CA is the
+    # cacerts secret istiod must find at start-up: built-in kinds, plannable
+    # on a fresh cluster. Anything from a CRD belongs to the policies stack.
     kinds = {(m["manifest"]["apiVersion"], m["manifest"]["kind"]) for m in manifests.values()}
     assert kinds <= {("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
                      ("v1", "Service")}
-    assert set(stack["resource"]) == {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
-    assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if manifests else set())
+    plugin = all_configs[name].ca.mode == "plugin"
+    expected = {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
+    expected |= {"kubernetes_secret_v1"} if plugin else set()
+    assert set(stack["resource"]) == expected
+    assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if manifests or plugin else set())
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -58,7 +64,8 @@ def test_prod_release_order(synth: Synth) -> None:
     assert graph == {
         "istio-base": [],
         "istio-cni": ["helm_release.istio-base"],
-        "istiod": ["helm_release.istio-base", "helm_release.istio-cni"],
+        "istiod": ["helm_release.istio-base", "helm_release.istio-cni",
+                   "kubernetes_secret_v1.cacerts"],
         "istio-ingressgateway": ["helm_release.istiod"],
         "istio-egressgateway": ["helm_release.istiod"],
     }
@@ -122,7 +129,24 @@ def test_release_addresses_are_stable(synth: Synth) -> None:
     resources = synth.stack("prod-policies")["resource"]
     assert sorted(resources["kubernetes_namespace_v1"]) == ["payments", "shop"]
     assert sorted(resources["kubernetes_labels"]) == ["legacy-billing"]
-    assert sorted(resources["kubernetes_manifest"]) == ["peer_authentication_istio-system"]
+    assert sorted(resources["kubernetes_manifest"]) == [
+        "authorization_policy_istio-egress_allow-istio-egressgateway",
+        "authorization_policy_istio-ingress_allow-istio-ingressgateway",
+        "authorization_policy_istio-system_allow-nothing",
+        "authorization_policy_legacy-billing_invoices-from-payments",
+        "authorization_policy_payments_charges-from-checkout",
+        "authorization_policy_shop_storefront-from-ingress",
+        "authorization_policy_shop_within-shop",
+        "destination_rule_istio-system_istio-egressgateway",
+        "gateway_istio-egress_stripe-api",
+        "peer_authentication_istio-system",
+        "service_entry_istio-system_stripe-api",
+        "sidecar_legacy-billing_default",
+        "sidecar_payments_default",
+        "sidecar_shop_default",
+        "virtual_service_istio-system_stripe-api",
+    ]
+    assert sorted(synth.stack("prod-mesh")["resource"]["kubernetes_secret_v1"]) == ["cacerts"]
 
 
 def test_prod_values_run_what_the_config_says(synth: Synth) -> None:
@@ -155,7 +179,10 @@ def test_kubeconfig_connection(synth: Synth) -> None:
         {"kubernetes": {"config_path": "~/.kube/config", "config_context": "prod"}}]
     assert synth.stack("prod-policies")["provider"]["kubernetes"] == [
         {"config_path": "~/.kube/config", "config_context": "prod"}]
-    assert "variable" not in synth.stack("prod-mesh")
+    # The plug-in CA's secret is written with the same cluster access as Helm.
+    assert synth.stack("prod-mesh")["provider"]["kubernetes"] == [
+        {"config_path": "~/.kube/config", "config_context": "prod"}]
+    assert not any(v.startswith("kube_") for v in synth.stack("prod-mesh").get("variable", {}))
 
 
 @pytest.mark.parametrize("kind", ["mesh", "policies"])

@@ -38,6 +38,7 @@ from cdktf_cdktf_provider_kubernetes.manifest import (
 )
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
+from cdktf_cdktf_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
 from constructs import Construct
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "NamespaceV1Metadata",
     "S3Backend",
     "TaggedCloudWorkspaces",
+    "SecretV1",
+    "SecretV1Metadata",
     "TerraformOutput",
     "TerraformProvider",
     "TerraformResource",

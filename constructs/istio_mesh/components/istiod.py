@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
+from istio_mesh.components.plugin_ca import PluginCaCerts
 from istio_mesh.components.release import istio_release
 from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.terraform import Construct, HelmRelease
+from istio_mesh.terraform import Construct, HelmRelease, ITerraformDependable
 from istio_mesh.values import istiod_values
 
 
 class Istiod(Construct):
     """One istiod revision and its injection and validation webhooks.
 
-    Follows ``base`` (it serves the CRDs' kinds) and, in sidecar mode with
-    CNI, ``cni`` (see :class:`IstioCni`). Revisions are independent releases
+    Follows ``base`` (it serves the CRDs' kinds), in sidecar mode with CNI
+    ``cni`` (see :class:`IstioCni`), and ``ca_certs`` when the CA is plugged
+    in (see :class:`PluginCaCerts`). Revisions are independent releases
     (``istiod-<revision>``) so one can be added or removed without touching
     another; in ambient mode the CNI agent follows istiod instead.
     """
@@ -29,14 +31,19 @@ class Istiod(Construct):
         plane: ControlPlane,
         base: IstioBase,
         cni: IstioCni | None = None,
+        ca_certs: PluginCaCerts | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         cni_first = config.cni.enabled and config.istio.profile != "ambient"
         if cni_first and cni is None:
             raise ValueError("config enables cni in sidecar mode: pass the IstioCni construct as cni=")
+        if config.ca.mode == "plugin" and ca_certs is None:
+            raise ValueError("config plugs in a CA: pass the PluginCaCerts construct as ca_certs=")
         self.config = config
         self.plane = plane
-        upstream = [base.release] + ([cni.release] if cni is not None else [])
+        upstream: list[ITerraformDependable] = [base.release]
+        upstream += [cni.release] if cni is not None else []
+        upstream += [ca_certs.secret] if ca_certs is not None else []
         self.release: HelmRelease = istio_release(
             self,
             "release",

@@ -8,6 +8,7 @@ from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
 from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.istiod import Istiod
+from istio_mesh.components.plugin_ca import PluginCaCerts
 from istio_mesh.components.revision_tag import RevisionTag
 from istio_mesh.components.ztunnel import Ztunnel
 from istio_mesh.config.control_planes import (
@@ -18,7 +19,13 @@ from istio_mesh.config.control_planes import (
 )
 from istio_mesh.config.models import GatewaySettings, MeshConfig
 from istio_mesh.outputs import mesh_outputs
-from istio_mesh.terraform import Construct, HelmRelease, TerraformProvider, TerraformResource
+from istio_mesh.terraform import (
+    Construct,
+    HelmRelease,
+    TerraformProvider,
+    TerraformResource,
+    TerraformStack,
+)
 
 
 class IstioMesh(Construct):
@@ -27,8 +34,9 @@ class IstioMesh(Construct):
     Ambient: base -> istiod -> cni -> ztunnel, as Istio's ambient install
     documents. Gateways install in parallel.
 
-    Holds Helm releases, plus the revision tags' webhooks and Services
-    (built-in kinds, so plannable on a fresh cluster). The stack it lives in
+    Holds Helm releases, plus the revision tags' webhooks and Services and a
+    plug-in CA's ``cacerts`` secret (built-in kinds, so plannable on a fresh
+    cluster). The stack it lives in
     supplies the Helm provider (and a Kubernetes provider when the config has
     revision tags, see :func:`needs_kubernetes_provider`), so a platform team
     can put the mesh next to its own resources. ``provider`` and
@@ -58,9 +66,21 @@ class IstioMesh(Construct):
         self.cni: IstioCni | None = None
         if config.cni.enabled and not ambient:
             self.cni = IstioCni(self, "cni", config=config, base=self.base)
+        self.ca_certs: PluginCaCerts | None = None
+        if config.ca.mode == "plugin":
+            self.ca_certs = PluginCaCerts(self, "plugin-ca", config=config, base=self.base)
+            # Ephemeral variables and write-only attributes: older Terraform
+            # would fail on them with a less helpful message.
+            TerraformStack.of(self).add_override("terraform.required_version", ">= 1.11")
         self.istiods = {
             plane.revision: Istiod(
-                self, plane.release_name, config=config, plane=plane, base=self.base, cni=self.cni
+                self,
+                plane.release_name,
+                config=config,
+                plane=plane,
+                base=self.base,
+                cni=self.cni,
+                ca_certs=self.ca_certs,
             )
             for plane in control_planes(config)
         }
@@ -132,5 +152,5 @@ class IstioMesh(Construct):
 
 def needs_kubernetes_provider(config: MeshConfig) -> bool:
     """Whether :class:`IstioMesh` for ``config`` holds Kubernetes resources
-    (revision tags) besides Helm releases."""
-    return bool(managed_tags(config))
+    (revision tags, the plug-in CA's secret) besides Helm releases."""
+    return bool(managed_tags(config)) or config.ca.mode == "plugin"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from istio_mesh.components.authorization import AuthorizationPolicies
+from istio_mesh.components.egress import EgressControl
+from istio_mesh.components.extra_resources import ExtraResources
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
+from istio_mesh.components.sidecar_scope import SidecarScope
 from istio_mesh.components.waypoint import Waypoint
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.manifests import mtls_policies
@@ -11,8 +15,10 @@ from istio_mesh.terraform import Construct, TerraformProvider, TerraformResource
 
 
 class IstioPolicies(Construct):
-    """Namespaces onboarded to the mesh, their PeerAuthentication policies and
-    the waypoints of ambient namespaces.
+    """Namespaces onboarded to the mesh, their PeerAuthentication policies,
+    the waypoints of ambient namespaces, and the security pack:
+    AuthorizationPolicies, egress control, Sidecar scoping and extra Istio
+    resources.
 
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
     Its stack must be applied after the one holding :class:`IstioMesh`:
@@ -58,6 +64,16 @@ class IstioPolicies(Construct):
             for ns in config.namespaces
             if ns.waypoint
         ]
+        self.authorization = AuthorizationPolicies(
+            self, "authorization", config=config, namespaces=self.namespaces
+        )
+        self.egress = EgressControl(self, "egress", config=config, namespaces=self.namespaces)
+        self.sidecar_scope = SidecarScope(
+            self, "sidecar-scope", config=config, namespaces=self.namespaces
+        )
+        self.extra_resources = ExtraResources(
+            self, "extra-resources", config=config, namespaces=self.namespaces
+        )
         if provider is not None:
             for resource in self.node.find_all():
                 if isinstance(resource, TerraformResource):

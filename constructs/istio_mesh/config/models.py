@@ -18,6 +18,15 @@ from istio_mesh.config.revision_rules import check_ambient, check_revisions
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.config.credentials import ExecConnection
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.egress import EgressSettings, check_egress
+from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
+from istio_mesh.config.lint import Environment, LintSettings
+from istio_mesh.config.security import (
+    AuthorizationSettings,
+    CertificateAuthority,
+    check_authorization,
+)
+from istio_mesh.config.sidecars import SidecarScopeSettings, check_sidecar_scope
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
 ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
@@ -663,6 +672,28 @@ class MeshConfig(MeshModel):
     namespaces: tuple[NamespaceSettings, ...] = Field(
         default=(), description="Application namespaces onboarded to the mesh."
     )
+    environment: Environment | None = Field(
+        default=None,
+        description="development, staging or production; production turns on the linter's production rules.",
+    )
+    ca: CertificateAuthority = Field(
+        default_factory=CertificateAuthority, description="Who signs workload certificates."
+    )
+    authorization: AuthorizationSettings = Field(
+        default_factory=AuthorizationSettings, description="Authorization policy."
+    )
+    egress: EgressSettings = Field(
+        default_factory=EgressSettings, description="External services and egress routing."
+    )
+    sidecar_scope: SidecarScopeSettings = Field(
+        default_factory=SidecarScopeSettings, description="Default Sidecar per onboarded namespace."
+    )
+    extra_resources: tuple[ExtraResource, ...] = Field(
+        default=(), description="Istio resources applied as written in the policies stack."
+    )
+    lint: LintSettings = Field(
+        default_factory=LintSettings, description="Linter waivers for this config."
+    )
 
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
@@ -692,6 +723,10 @@ class MeshConfig(MeshModel):
                 )
         check_revisions(self)
         check_ambient(self)
+        check_egress(self)
+        check_authorization(self)
+        check_sidecar_scope(self)
+        check_extra_resources(self)
         return self
 
 

@@ -20,9 +20,10 @@ class MeshStack(TerraformStack):
     """:class:`IstioMesh` with the config's state backend, provider
     credentials and the outputs other stacks read.
 
-    The Helm provider, and a Kubernetes provider only when there are
-    revision tags (webhooks and Services, built-in kinds): Istio custom
-    resources go to the policies stack, planned after this one is applied.
+    The Helm provider, and a Kubernetes provider only for revision tags
+    (webhooks and Services, built-in kinds) or a plug-in CA's ``cacerts``
+    secret: Istio custom resources go to the policies stack, planned after
+    this one is applied.
     """
 
     def __init__(self, scope: Construct, stack_id: str, *, config: MeshConfig) -> None:

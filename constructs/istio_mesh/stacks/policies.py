@@ -35,3 +35,7 @@ class PoliciesStack(TerraformStack):
         self.namespaces = self.policies.namespaces
         self.peer_authentications = self.policies.peer_authentications
         self.waypoints = self.policies.waypoints
+        self.authorization = self.policies.authorization
+        self.egress = self.policies.egress
+        self.sidecar_scope = self.policies.sidecar_scope
+        self.extra_resources = self.policies.extra_resources

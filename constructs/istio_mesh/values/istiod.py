@@ -6,6 +6,7 @@ from typing import Any
 
 from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.ca import ca_values
 from istio_mesh.values.common import (
     chart_globals,
     has_disruption_budget,
@@ -68,6 +69,7 @@ def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     # adding the privileged istio-init container the CNI exists to remove.
     values["cni"] = {"enabled": config.cni.enabled}
     values.update(scheduling(istiod.spread, istiod_pod_labels(plane)))
+    values = deep_merge(values, ca_values(config))
     return deep_merge(values, istiod.extra_values)
 
 

@@ -1,0 +1,105 @@
+"""Extra Istio resources applied as written, in the policies stack.
+
+For what the typed settings do not cover (a Telemetry, a canary
+VirtualService). The config loader checks their shape and that they do not
+collide with what the config generates; ``python -m istio_mesh check``
+validates them against the pinned release's CRD schemas.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import AfterValidator, Field, field_validator
+
+from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from istio_mesh.config.models import MeshConfig
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_API_VERSION = re.compile(r"^([a-z0-9.-]+\.istio\.io)/(v[0-9]+((alpha|beta)[0-9]+)?)$")
+
+
+def _object_name(value: str) -> str:
+    if len(value) > 253 or not _SUBDOMAIN.match(value):
+        raise ValueError("must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'")
+    return value
+
+
+ObjectName = Annotated[str, AfterValidator(_object_name)]
+
+
+class ResourceMetadata(MeshModel):
+    """The metadata an extra resource may carry."""
+
+    name: ObjectName = Field(description="Object name.")
+    namespace: DnsLabel = Field(description="Namespace (every Istio kind is namespaced).")
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels.")
+    annotations: dict[str, str] = Field(default_factory=dict, description="Annotations.")
+
+
+class ExtraResource(MeshModel):
+    """One Istio custom resource, as in a manifest file."""
+
+    api_version: str = Field(description="'<group>/<version>' of an Istio kind, e.g. 'networking.istio.io/v1'.")
+    kind: str = Field(description="Kind, e.g. 'VirtualService'.")
+    metadata: ResourceMetadata = Field(description="Name, namespace, labels, annotations.")
+    spec: dict[str, Any] = Field(description="The resource's spec, in Istio's spelling.")
+
+    @field_validator("api_version")
+    @classmethod
+    def _istio_group(cls, value: str) -> str:
+        if not _API_VERSION.match(value):
+            raise ValueError(
+                "must be '<group>/<version>' of an Istio API group (*.istio.io), e.g. "
+                "'networking.istio.io/v1'; other objects belong in another stack"
+            )
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_spelling(cls, value: str) -> str:
+        if not re.match(r"^[A-Z][A-Za-z0-9]*$", value):
+            raise ValueError("must be a kind in CamelCase, e.g. 'VirtualService'")
+        return value
+
+    @property
+    def group(self) -> str:
+        """The API group, without version."""
+        return self.api_version.rpartition("/")[0]
+
+    def manifest(self) -> dict[str, Any]:
+        """The object as applied, without empty metadata maps."""
+        metadata: dict[str, Any] = {"name": self.metadata.name, "namespace": self.metadata.namespace}
+        if self.metadata.labels:
+            metadata["labels"] = dict(self.metadata.labels)
+        if self.metadata.annotations:
+            metadata["annotations"] = dict(self.metadata.annotations)
+        return {"apiVersion": self.api_version, "kind": self.kind, "metadata": metadata,
+                "spec": self.spec}
+
+
+def check_extra_resources(config: MeshConfig) -> None:
+    """Each object once, and none that the config also generates: two Terraform
+    resources owning one object would overwrite each other on every apply."""
+    # Imported here: the policy builders import the config models.
+    from istio_mesh.policy.resources import generated_manifests, identity
+
+    generated = {identity(m) for m in generated_manifests(config)}
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for i, resource in enumerate(config.extra_resources):
+        key = identity(resource.manifest())
+        where = ("extraResources", i, "metadata", "name")
+        what = f"{resource.kind} {resource.metadata.namespace}/{resource.metadata.name}"
+        if key in seen:
+            raise RuleViolation(where, f"{what} is already extraResources[{seen[key]}]; list it once")
+        if key in generated:
+            raise RuleViolation(
+                where,
+                f"{what} is also generated from this config's typed settings; "
+                f"rename it or change the setting instead",
+            )
+        seen[key] = i

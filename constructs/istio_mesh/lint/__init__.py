@@ -1,0 +1,7 @@
+"""The config linter: production-readiness rules and checks against Istio's
+real CRD schemas and chart values, run by ``python -m istio_mesh check``.
+
+Import the engine from ``istio_mesh.lint.engine``; this package module stays
+empty so that the config models can read ``istio_mesh.lint.catalogue``
+without importing the engine, which imports them.
+"""

@@ -1,0 +1,101 @@
+"""Run the rules over configs, apply waivers, and report.
+
+Exit policy (``python -m istio_mesh check``): errors fail the check (1);
+warnings are reported and fail it only with ``--strict``; waived findings
+are reported with their reason and never fail it; a config that does not
+load is reported as by ``main.py`` and fails with 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.loader import load_config
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.lint.catalogue import RULES
+from istio_mesh.lint.rules import CHECKS, Finding, finding
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_CONFIG_ERROR = 2
+
+_RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
+
+
+def lint_config(config: MeshConfig) -> list[Finding]:
+    """Every finding for one config, waived ones marked with their reason,
+    in catalogue order (then in the order the rule met them)."""
+    found = [f for check in CHECKS for f in check(config)]
+    reasons = {w.rule: w.reason for w in config.lint.waivers}
+    out = [replace(f, waived=reasons[f.rule]) if f.rule in reasons else f for f in found]
+    fired = {f.rule for f in found}
+    for i, waiver in enumerate(config.lint.waivers):
+        if waiver.rule not in fired:
+            out.append(finding("unused-waiver", ("lint", "waivers", i),
+                               f"waives {waiver.rule} but the config has no such finding",
+                               "remove the waiver"))
+    return sorted(out, key=lambda f: _RULE_ORDER[f.rule])
+
+
+@dataclass
+class Report:
+    """Findings per file, and the files that did not load."""
+
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    config_errors: list[ConfigError] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        """Unwaived findings of one severity."""
+        return sum(1 for fs in self.findings.values() for f in fs
+                   if f.severity == severity and f.waived is None)
+
+    @property
+    def waived(self) -> int:
+        """Findings the configs accept."""
+        return sum(1 for fs in self.findings.values() for f in fs if f.waived is not None)
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """2 if a config did not load, 1 for errors (or warnings when strict), else 0."""
+        if self.config_errors:
+            return EXIT_CONFIG_ERROR
+        if self.count("error") or (strict and self.count("warning")):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def lint_paths(paths: Sequence[Path | str]) -> Report:
+    """Load and lint each file; a file that does not load is recorded, not raised."""
+    report = Report()
+    for path in paths:
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            report.config_errors.append(exc)
+            continue
+        report.findings[str(path)] = lint_config(config)
+    return report
+
+
+def format_finding(path: str, f: Finding) -> str:
+    """Two lines: where and what, then the fix (or the waiver's reason)."""
+    label = "waived" if f.waived is not None else f.severity
+    tail = f"waiver: {f.waived}" if f.waived is not None else f"fix: {f.fix}"
+    return f"{path}: {label} [{f.rule}] {f.path}: {f.message}\n  {tail}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_report(report: Report) -> str:
+    """The text ``check`` prints on stdout: every finding, then a summary line."""
+    lines = [format_finding(path, f) for path, fs in report.findings.items() for f in fs]
+    files = len(report.findings) + len(report.config_errors)
+    summary = (f"checked {_plural(files, 'file')}: {_plural(report.count('error'), 'error')}, "
+               f"{_plural(report.count('warning'), 'warning')}, {report.waived} waived")
+    if report.config_errors:
+        summary += f", {_plural(len(report.config_errors), 'invalid config')}"
+    return "\n".join([*lines, summary]) + "\n"

@@ -1,0 +1,287 @@
+"""The config linter: each seeded mistake found with its exact text, the shipped
+configs clean, the CLI's exit codes and output, and its Istio data in step
+with ../shared."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG_DIR, FIXTURES, REPO, SHIPPED, Synth, config_from
+from istio_mesh.config.loader import load_config
+from istio_mesh.lint.catalogue import RULES
+from istio_mesh.lint.chart_values import unknown_keys
+from istio_mesh.lint.crd import resource_problems
+from istio_mesh.lint.engine import Report, format_report, lint_config, lint_paths
+from istio_mesh.lint.refdata import build, data_path, render
+from istio_reference import crd_problems, unknown_value_keys
+
+LINT_FIXTURES = FIXTURES / "lint"
+
+# One bad config per rule, named after it; each seeds exactly one mistake.
+EXPECTED = {
+    "environment-unset": (
+        "warning [environment-unset] environment: is not set, so the production rules were skipped",
+        "fix: set environment: development, staging or production"),
+    "prod-mtls-not-strict": (
+        "error [prod-mtls-not-strict] mtls.mode: is PERMISSIVE in a production mesh: workloads "
+        "accept plain-text traffic",
+        "fix: set mtls.mode: STRICT; list namespaces that still need plain text in "
+        "mtls.namespaceOverrides"),
+    "prod-mtls-override": (
+        "warning [prod-mtls-override] mtls.namespaceOverrides.legacy: is DISABLE: the namespace "
+        "accepts plain-text traffic",
+        "fix: move its clients into the mesh, then remove the override"),
+    "prod-single-istiod": (
+        "error [prod-single-istiod] istiod.replicas: is 1: while that pod restarts, no proxy gets "
+        "configuration or certificates and no pod gets a sidecar",
+        "fix: set istiod.replicas: 2 or more (3 spread over zones is usual)"),
+    "prod-demo-profile": (
+        "error [prod-demo-profile] istiod.extraValues.profile: is 'demo', Istio's profile for "
+        "trying features out: tiny resource requests, 100% trace sampling, access logs on",
+        "fix: remove the profile key; size components with their resources settings"),
+    "prod-egress-allow-any": (
+        "warning [prod-egress-allow-any] mesh.outboundTrafficPolicy: is ALLOW_ANY: workloads can "
+        "call any host outside the mesh",
+        "fix: set mesh.outboundTrafficPolicy: REGISTRY_ONLY and list the hosts workloads need in "
+        "egress.services"),
+    "prod-access-logs-everywhere": (
+        "warning [prod-access-logs-everywhere] mesh.accessLog.file: is '/dev/stdout': every proxy "
+        "logs every request, which costs CPU and log storage at production volume",
+        "fix: turn it off and log where needed with a Telemetry resource (telemetry.istio.io/v1, "
+        "accessLogging) in extraResources"),
+    "prod-no-resource-requests": (
+        "warning [prod-no-resource-requests] istiod.resources: sets no requests: the chart's "
+        "defaults (500m CPU, 2Gi) apply, which were not sized for this cluster",
+        "fix: set requests.cpu and requests.memory from measured usage"),
+    "prod-no-default-deny": (
+        "warning [prod-no-default-deny] authorization.defaultDeny: is off: any workload may call "
+        "any other unless a policy says otherwise",
+        "fix: set authorization.defaultDeny: true and list the calls you expect in "
+        "authorization.allow"),
+    "prod-self-signed-ca": (
+        "warning [prod-self-signed-ca] ca.mode: is istiod: workload certificates chain to a root "
+        "istiod generated itself, outside your organisation's PKI",
+        "fix: use ca.mode: plugin (an intermediate CA of your PKI, via Terraform variables) or "
+        "external (e.g. cert-manager istio-csr)"),
+    "ingress-closed-by-default-deny": (
+        "warning [ingress-closed-by-default-deny] gateways[0]: 'public' refuses every request: "
+        "default deny covers gateways and no authorization.ingress entry lets clients in",
+        "fix: add {gateway: public} to authorization.ingress"),
+    "sidecar-scope-hides-allowed-call": (
+        "warning [sidecar-scope-hides-allowed-call] authorization.allow[0].from: lets 'shop' call "
+        "'payments', but the Sidecar of 'shop' does not import 'payments', so its proxies cannot "
+        "reach those services",
+        "fix: add 'payments/*' to sidecarScope.namespaceHosts.shop"),
+    "route-weights": (
+        "error [route-weights] extraResources[0].spec.http[0].route: weights add up to 90, not 100",
+        "fix: make the destinations' weights add up to 100"),
+    "unknown-kind": (
+        "error [unknown-kind] extraResources[0].kind: networking.istio.io has no kind "
+        "'VirtualServer' in Istio 1.30.3 (did you mean 'VirtualService'?)",
+        "fix: use a kind of the pinned release: AuthorizationPolicy, DestinationRule, EnvoyFilter, "
+        "Gateway, PeerAuthentication, ProxyConfig, RequestAuthentication, ServiceEntry, Sidecar, "
+        "Telemetry, TrafficExtension, VirtualService, WasmPlugin, WorkloadEntry, WorkloadGroup"),
+    "unknown-version": (
+        "error [unknown-version] extraResources[0].apiVersion: VirtualService does not serve "
+        "'v2'; served: v1, v1alpha3, v1beta1",
+        "fix: use apiVersion networking.istio.io/v1"),
+    "old-api-version": (
+        "warning [old-api-version] extraResources[0].apiVersion: networking.istio.io/v1beta1 is "
+        "an older version of VirtualService; v1 is served",
+        "fix: use apiVersion networking.istio.io/v1"),
+    "crd-schema": (
+        "error [crd-schema] extraResources[0].spec.http[0]: Additional properties are not allowed "
+        "('retry' was unexpected)",
+        "fix: correct the field as Istio's reference for the kind describes"),
+    "empty-value": (
+        "warning [empty-value] extraResources[0].spec: is empty; kubernetes_manifest reports an "
+        "inconsistent result after apply for empty maps and lists",
+        "fix: give it content (an allow-nothing AuthorizationPolicy is spec: {action: ALLOW}) or "
+        "leave it out where that means the same"),
+    "unknown-chart-value": (
+        "warning [unknown-chart-value] istiod.extraValues.autoscaleMinimum: is not a value of the "
+        "istiod chart in Istio 1.30.3, so Helm ignores it (did you mean 'autoscaleMin'?)",
+        "fix: correct or remove it; the chart's values.yaml lists what it reads"),
+    "istio-version-unchecked": (
+        "warning [istio-version-unchecked] istio.version: is 1.29.2; extraResources and "
+        "extraValues were checked against Istio 1.30.3",
+        "fix: review them against Istio 1.29.2's CRDs and chart values"),
+    "unused-waiver": (
+        "warning [unused-waiver] lint.waivers[0]: waives prod-single-istiod but the config has no "
+        "such finding",
+        "fix: remove the waiver"),
+}
+
+
+def test_every_rule_has_a_seeded_example() -> None:
+    assert sorted(p.stem for p in LINT_FIXTURES.glob("*.yaml")) == sorted(r.id for r in RULES)
+    assert sorted(EXPECTED) == sorted(r.id for r in RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_seeded_mistake_is_found_with_its_exact_text(rule: str) -> None:
+    path = LINT_FIXTURES / f"{rule}.yaml"
+    report = lint_paths([path])
+    where, fix = EXPECTED[rule]
+    assert format_report(report).splitlines()[:-1] == [f"{path}: {where}", f"  {fix}"]
+    assert [f.rule for f in report.findings[str(path)]] == [rule]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_config_lints_clean_or_waived(name: str) -> None:
+    report = lint_paths([CONFIG_DIR / f"{name}.yaml"])
+    assert report.exit_code(strict=True) == 0, format_report(report)
+    assert all(f.waived for f in report.findings[str(CONFIG_DIR / f"{name}.yaml")])
+
+
+def test_prod_carries_its_waiver_with_a_reason() -> None:
+    findings = lint_config(load_config(CONFIG_DIR / "prod.yaml"))
+    assert [(f.rule, f.waived is not None) for f in findings] == [("prod-access-logs-everywhere", True)]
+
+
+def test_waived_finding_is_reported_but_does_not_fail() -> None:
+    config = config_from(
+        "environment: production\nistiod: {replicas: 1, resources: {requests: {cpu: '1'}}}\n"
+        "mtls: {mode: STRICT}\nmesh: {outboundTrafficPolicy: REGISTRY_ONLY}\n"
+        "authorization: {defaultDeny: true}\nca: {mode: plugin}\n"
+        "lint: {waivers: [{rule: prod-single-istiod, reason: single-node edge site}]}")
+    report = Report(findings={"edge.yaml": lint_config(config)})
+    assert report.exit_code(strict=True) == 0
+    assert format_report(report) == (
+        "edge.yaml: waived [prod-single-istiod] istiod.replicas: is 1: while that pod restarts, "
+        "no proxy gets configuration or certificates and no pod gets a sidecar\n"
+        "  waiver: single-node edge site\n"
+        "checked 1 file: 0 errors, 0 warnings, 1 waived\n")
+
+
+def test_production_rules_stay_silent_outside_production() -> None:
+    text = "mtls: {mode: PERMISSIVE}\nistiod: {replicas: 1}\nmesh: {accessLog: {file: /dev/stdout}}\n"
+    for environment in ("development", "staging"):
+        assert lint_config(config_from(f"environment: {environment}\n{text}")) == []
+
+
+def test_every_config_under_test_loads_for_the_linter() -> None:
+    report = lint_paths(sorted(CONFIG_DIR.glob("*.yaml")) + sorted((FIXTURES / "full").glob("*.yaml")))
+    assert report.config_errors == []
+
+
+def test_route_weights_of_a_single_destination_may_be_left_out() -> None:
+    config = config_from(
+        "environment: staging\nextraResources:\n"
+        "  - apiVersion: networking.istio.io/v1\n    kind: VirtualService\n"
+        "    metadata: {name: r, namespace: shop}\n"
+        "    spec: {hosts: [r], tcp: [{route: [{destination: {host: r}}]}],\n"
+        "           tls: [{match: [{sniHosts: [r]}], route: [{destination: {host: a}, weight: 60},\n"
+        "                                                  {destination: {host: b}}]}]}\n")
+    assert [(f.rule, f.path, f.message) for f in lint_config(config)] == [
+        ("route-weights", "extraResources[0].spec.tls[0].route", "weights add up to 60, not 100")]
+
+
+# --- the command -----------------------------------------------------------------
+
+
+def run_check(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "istio_mesh", "check", *args], cwd=cwd,
+                          env=environment, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_check_defaults_to_the_shipped_configs_and_passes() -> None:
+    result = run_check("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1] == "checked 4 files: 0 errors, 0 warnings, 1 waived"
+
+
+def test_errors_fail_the_check_and_warnings_only_when_strict() -> None:
+    error = str(LINT_FIXTURES / "route-weights.yaml")
+    warning = str(LINT_FIXTURES / "prod-egress-allow-any.yaml")
+    assert run_check(error).returncode == 1
+    assert run_check(warning).returncode == 0
+    assert run_check("--strict", warning).returncode == 1
+
+
+def test_output_is_stable_text(tmp_path: Path) -> None:
+    files = [LINT_FIXTURES / "prod-single-istiod.yaml", LINT_FIXTURES / "empty-value.yaml"]
+    result = run_check(*map(str, files))
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"{files[0]}: {EXPECTED['prod-single-istiod'][0]}\n  {EXPECTED['prod-single-istiod'][1]}\n"
+        f"{files[1]}: {EXPECTED['empty-value'][0]}\n  {EXPECTED['empty-value'][1]}\n"
+        "checked 2 files: 1 error, 1 warning, 0 waived\n")
+
+
+def test_a_config_that_does_not_load_exits_2_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("istiod: {replica: 3}\n")
+    result = run_check(str(bad), str(CONFIG_DIR / "dev.yaml"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: invalid mesh config\n{bad}: istiod.replica: unknown key")
+    assert result.stdout == "checked 2 files: 0 errors, 0 warnings, 0 waived, 1 invalid config\n"
+
+
+def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
+    code = ("import sys, istio_mesh.__main__ as m; rc = m.main(['check']); "
+            "print(rc, 'cdktf' in sys.modules, 'jsii' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "MESH_CONFIG": "config/dev.yaml"}, timeout=120, check=False)
+    assert result.stdout.splitlines()[-2:] == [
+        "checked 1 file: 0 errors, 0 warnings, 0 waived", "0 False False"]
+
+
+# --- the Istio data it checks against ----------------------------------------------
+
+
+def test_shipped_istio_data_matches_the_reference(reference: Path) -> None:
+    committed = data_path().read_text(encoding="utf-8")
+    assert committed == render(build(reference)), (
+        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata ../shared/istio/1.30.3")
+
+
+def test_crd_check_agrees_with_the_reference_check(synth: Synth, reference: Path) -> None:
+    # Every object the stacks emit passes both; each bad sample fails both.
+    # Istio's kinds: the linter checks those (revision tags and waypoints are
+    # built-in or Gateway API kinds the stack builds itself).
+    emitted = [m["manifest"] for name in synth.stack_names()
+               for m in synth.stack(name).get("resource", {}).get("kubernetes_manifest", {}).values()
+               if m["manifest"]["apiVersion"].split("/")[0].endswith(".istio.io")]
+    assert len(emitted) > 40
+    assert [m for m in emitted if [p for p in resource_problems(m) if p.rule != "old-api-version"]] == []
+    bad = [
+        {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+         "metadata": {"name": "a", "namespace": "b"}, "spec": {"action": "PERMIT"}},
+        {"apiVersion": "networking.istio.io/v1", "kind": "Sidecar",
+         "metadata": {"name": "a", "namespace": "b"}, "spec": {"egress": [{"host": ["./*"]}]}},
+        {"apiVersion": "networking.istio.io/v1", "kind": "ServiceEntry",
+         "metadata": {"name": "a", "namespace": "b"}, "spec": {"hosts": ["a"], "ports": [{"number": "x"}]}},
+    ]
+    for manifest in bad:
+        assert crd_problems(reference, manifest) and resource_problems(manifest), manifest
+
+
+@pytest.mark.parametrize(
+    ("chart", "values"),
+    [
+        ("istiod", {"autoscaleMinimum": 3, "env": {"ANY": "1"}, "global": {"proxy": {"holdApplication": True}}}),
+        ("gateway", {"autoscaling": {"minReplica": 2}, "podAnnotations": {"a": "b"}}),
+        ("cni", {"excludeNamespaces": ["x"], "cniBinDirectory": "/opt"}),
+        ("istiod", {"meshConfig": {"anything": 1}, "platform": "gke", "profile": "demo"}),
+    ],
+)
+def test_chart_key_check_agrees_with_the_reference_check(reference: Path, chart: str, values: dict) -> None:
+    ours = [".".join(path) for path, _ in unknown_keys(chart, values)]
+    assert ours == unknown_value_keys(reference, chart, values)
+
+
+def test_linter_data_is_packaged() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert '"lint/data/*.json"' in pyproject
+    assert json.loads(data_path().read_text())["istioVersion"] == "1.30.3"
