@@ -242,3 +242,14 @@ def test_ambient_namespaces_carry_no_sidecar_label(synth: Synth) -> None:
     }
     manifests = synth.stack("ambient-policies")["resource"]["kubernetes_manifest"]
     assert _depends_on(manifests["waypoint_storefront"]) == ["kubernetes_namespace_v1.storefront"]
+
+
+def test_ztunnel_follows_an_external_ca() -> None:
+    from istio_mesh.values import ztunnel_values
+
+    ambient = "istio: {profile: ambient}\ncni: {enabled: true}\nztunnel: {enabled: true}\n"
+    config = config_from(ambient + "ca: {mode: external, address: 'csr.cert-manager.svc:443'}")
+    plane = resolve(config, None)
+    assert plane is not None
+    assert ztunnel_values(config, plane)["caAddress"] == "csr.cert-manager.svc:443"
+    assert "caAddress" not in ztunnel_values(config_from(ambient), plane)

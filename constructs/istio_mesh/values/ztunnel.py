@@ -15,7 +15,9 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     (``istiod-<revision>.<ns>.svc:15012``), so it is the default revision's.
 
     Unlike the other charts, ztunnel reads ``hub``, ``tag`` and
-    ``imagePullSecrets`` at the top level, not under ``global``.
+    ``imagePullSecrets`` at the top level, not under ``global``; with an
+    external CA it needs the CA's address too (``caAddress``), since it does
+    not read istiod's ``global.caAddress``.
     """
     istio = config.istio
     values: dict[str, Any] = {
@@ -29,6 +31,8 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
         values["tag"] = istio.tag
     if istio.image_pull_secrets:
         values["imagePullSecrets"] = list(istio.image_pull_secrets)
+    if config.ca.mode == "external":
+        values["caAddress"] = config.ca.address
     if config.ztunnel.resources is not None:
         values["resources"] = config.ztunnel.resources.to_values()
     return deep_merge(values, config.ztunnel.extra_values)
