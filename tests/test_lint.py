@@ -285,3 +285,19 @@ def test_linter_data_is_packaged() -> None:
     pyproject = (REPO / "pyproject.toml").read_text()
     assert '"lint/data/*.json"' in pyproject
     assert json.loads(data_path().read_text())["istioVersion"] == "1.30.3"
+
+
+def test_istiod_rules_check_every_revision() -> None:
+    config = config_from(
+        "environment: production\nistio: {version: '1.30.3'}\n"
+        "revisions:\n"
+        "  - {name: 1-29-6, version: '1.29.6', replicas: 1, extraValues: {autoscaleMinimum: 2}}\n"
+        "  - {name: 1-30-3, replicas: 3, resources: {requests: {cpu: 1, memory: 2Gi}}}\n"
+        "defaultRevision: 1-30-3\nztunnel: {extraValues: {logLevl: debug}}\n"
+    )
+    found = {(f.rule, f.path) for f in lint_config(config)}
+    assert ("prod-single-istiod", "revisions[0].replicas") in found
+    assert ("prod-no-resource-requests", "revisions[0].resources") in found
+    assert ("unknown-chart-value", "revisions[0].extraValues.autoscaleMinimum") in found
+    assert ("unknown-chart-value", "ztunnel.extraValues.logLevl") in found
+    assert not any(path.startswith("revisions[1]") for _, path in found)

@@ -25,7 +25,7 @@ import yaml
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CHARTS = ("base", "istiod", "cni", "gateway")
+CHARTS = ("base", "istiod", "cni", "gateway", "ztunnel")
 
 
 def data_path(version: str = DEFAULT_ISTIO_VERSION) -> Path:

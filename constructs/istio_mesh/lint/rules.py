@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from istio_mesh.config.errors import format_path
-from istio_mesh.config.models import MeshConfig, MtlsMode, OutboundTrafficPolicy
+from istio_mesh.config.models import IstiodSettings, MeshConfig, MtlsMode, OutboundTrafficPolicy
 from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.lint.catalogue import RULES_BY_ID, Severity
 from istio_mesh.lint.chart_values import unknown_keys
@@ -69,20 +69,32 @@ def prod_mtls(config: MeshConfig) -> Iterator[Finding]:
                           "move its clients into the mesh, then remove the override")
 
 
+def _istiods(config: MeshConfig) -> list[tuple[tuple[str | int, ...], IstiodSettings]]:
+    """(field path, settings) of every istiod: the un-revisioned one, or each revision."""
+    if config.revisions:
+        return [(("revisions", i), revision) for i, revision in enumerate(config.revisions)]
+    return [(("istiod",), config.istiod)]
+
+
 def prod_single_istiod(config: MeshConfig) -> Iterator[Finding]:
-    if _production(config) and config.istiod.replicas == 1:
-        yield finding("prod-single-istiod", ("istiod", "replicas"),
-                      "is 1: while that pod restarts, no proxy gets configuration or "
-                      "certificates and no pod gets a sidecar",
-                      "set istiod.replicas: 2 or more (3 spread over zones is usual)")
+    if not _production(config):
+        return
+    for path, istiod in _istiods(config):
+        if istiod.replicas == 1:
+            yield finding("prod-single-istiod", (*path, "replicas"),
+                          "is 1: while that pod restarts, no proxy gets configuration or "
+                          "certificates and no pod gets a sidecar",
+                          f"set {format_path(path)}.replicas: 2 or more (3 spread over zones "
+                          f"is usual)")
 
 
 def prod_demo_profile(config: MeshConfig) -> Iterator[Finding]:
     if not _production(config):
         return
     hatches: list[tuple[tuple[str | int, ...], Mapping[str, Any]]] = [
-        (("istiod", "extraValues"), config.istiod.extra_values),
+        *(((*path, "extraValues"), istiod.extra_values) for path, istiod in _istiods(config)),
         (("cni", "extraValues"), config.cni.extra_values),
+        (("ztunnel", "extraValues"), config.ztunnel.extra_values),
         *((("gateways", i, "extraValues"), g.extra_values) for i, g in enumerate(config.gateways)),
     ]
     for path, values in hatches:
@@ -114,7 +126,8 @@ def prod_resource_requests(config: MeshConfig) -> Iterator[Finding]:
     if not _production(config):
         return
     components: list[tuple[tuple[str | int, ...], Any, str]] = [
-        (("istiod", "resources"), config.istiod.resources, "500m CPU, 2Gi"),
+        *(((*path, "resources"), istiod.resources, "500m CPU, 2Gi")
+          for path, istiod in _istiods(config)),
         *((("gateways", i, "resources"), g.resources, "100m CPU, 128Mi")
           for i, g in enumerate(config.gateways)),
     ]
@@ -218,8 +231,10 @@ def extra_resource_schemas(config: MeshConfig) -> Iterator[Finding]:
 def chart_values(config: MeshConfig) -> Iterator[Finding]:
     version = reference_data()["istioVersion"]
     hatches: list[tuple[tuple[str | int, ...], str, Mapping[str, Any]]] = [
-        (("istiod", "extraValues"), "istiod", config.istiod.extra_values),
+        *(((*path, "extraValues"), "istiod", istiod.extra_values)
+          for path, istiod in _istiods(config)),
         (("cni", "extraValues"), "cni", config.cni.extra_values),
+        (("ztunnel", "extraValues"), "ztunnel", config.ztunnel.extra_values),
         *((("gateways", i, "extraValues"), "gateway", g.extra_values)
           for i, g in enumerate(config.gateways)),
     ]
@@ -234,7 +249,8 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
 
 def version_unchecked(config: MeshConfig) -> Iterator[Finding]:
     checked = reference_data()["istioVersion"]
-    hatches = [config.istiod.extra_values, config.cni.extra_values,
+    hatches = [*(istiod.extra_values for _, istiod in _istiods(config)),
+               config.cni.extra_values, config.ztunnel.extra_values,
                *(g.extra_values for g in config.gateways)]
     uses_data = bool(config.extra_resources) or any(hatches)
     if config.istio.version != checked and uses_data:
