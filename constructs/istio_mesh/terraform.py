@@ -30,6 +30,10 @@ from cdktf_cdktf_provider_helm.provider import (
     HelmProviderKubernetesExec,
 )
 from cdktf_cdktf_provider_helm.release import Release as HelmRelease
+from cdktf_cdktf_provider_kubernetes.annotations import Annotations as KubernetesAnnotations
+from cdktf_cdktf_provider_kubernetes.annotations import (
+    AnnotationsMetadata as KubernetesAnnotationsMetadata,
+)
 from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
 from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
 from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
@@ -52,6 +56,8 @@ __all__ = [
     "HelmProviderKubernetesExec",
     "HelmRelease",
     "ITerraformDependable",
+    "KubernetesAnnotations",
+    "KubernetesAnnotationsMetadata",
     "KubernetesLabels",
     "KubernetesLabelsMetadata",
     "KubernetesManifest",

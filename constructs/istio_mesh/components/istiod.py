@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
+from istio_mesh.components.multicluster import ClusterNetwork
 from istio_mesh.components.plugin_ca import PluginCaCerts
 from istio_mesh.components.release import istio_release
 from istio_mesh.config.control_planes import ControlPlane
@@ -17,7 +18,8 @@ class Istiod(Construct):
 
     Follows ``base`` (it serves the CRDs' kinds), in sidecar mode with CNI
     ``cni`` (see :class:`IstioCni`), and ``ca_certs`` when the CA is plugged
-    in (see :class:`PluginCaCerts`). Revisions are independent releases
+    in (see :class:`PluginCaCerts`), and ``network`` in a multicluster mesh
+    (see :class:`ClusterNetwork`). Revisions are independent releases
     (``istiod-<revision>``) so one can be added or removed without touching
     another; in ambient mode the CNI agent follows istiod instead.
     """
@@ -32,6 +34,7 @@ class Istiod(Construct):
         base: IstioBase,
         cni: IstioCni | None = None,
         ca_certs: PluginCaCerts | None = None,
+        network: ClusterNetwork | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         cni_first = config.cni.enabled and config.istio.profile != "ambient"
@@ -44,6 +47,7 @@ class Istiod(Construct):
         upstream: list[ITerraformDependable] = [base.release]
         upstream += [cni.release] if cni is not None else []
         upstream += [ca_certs.secret] if ca_certs is not None else []
+        upstream += network.resources if network is not None else []
         self.release: HelmRelease = istio_release(
             self,
             "release",

@@ -8,6 +8,7 @@ from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
 from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.istiod import Istiod
+from istio_mesh.components.multicluster import ClusterNetwork, RemoteSecrets
 from istio_mesh.components.plugin_ca import PluginCaCerts
 from istio_mesh.components.revision_tag import RevisionTag
 from istio_mesh.components.ztunnel import Ztunnel
@@ -72,6 +73,15 @@ class IstioMesh(Construct):
             # Ephemeral variables and write-only attributes: older Terraform
             # would fail on them with a less helpful message.
             TerraformStack.of(self).add_override("terraform.required_version", ">= 1.11")
+        self.network: ClusterNetwork | None = None
+        self.remote_secrets: RemoteSecrets | None = None
+        if config.multicluster is not None:
+            self.network = ClusterNetwork(self, "network", config=config, base=self.base)
+            self.remote_secrets = RemoteSecrets(
+                self, "remote-secrets", config=config, base=self.base
+            )
+            if self.remote_secrets.secrets:
+                TerraformStack.of(self).add_override("terraform.required_version", ">= 1.11")
         self.istiods = {
             plane.revision: Istiod(
                 self,
@@ -81,6 +91,7 @@ class IstioMesh(Construct):
                 base=self.base,
                 cni=self.cni,
                 ca_certs=self.ca_certs,
+                network=self.network,
             )
             for plane in control_planes(config)
         }
@@ -152,5 +163,10 @@ class IstioMesh(Construct):
 
 def needs_kubernetes_provider(config: MeshConfig) -> bool:
     """Whether :class:`IstioMesh` for ``config`` holds Kubernetes resources
-    (revision tags, the plug-in CA's secret) besides Helm releases."""
-    return bool(managed_tags(config)) or config.ca.mode == "plugin"
+    (revision tags, the plug-in CA's secret, a multicluster cluster's network
+    label and remote secrets) besides Helm releases."""
+    return (
+        bool(managed_tags(config))
+        or config.ca.mode == "plugin"
+        or config.multicluster is not None
+    )

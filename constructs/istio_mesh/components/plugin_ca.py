@@ -18,6 +18,18 @@ CA_VARIABLES: dict[str, tuple[str, str]] = {
 }
 
 
+def root_cert_validation(variable: str, fingerprint: str) -> dict[str, str]:
+    """A variable ``validation`` block: the root certificate's SHA-256 (of the
+    PEM without surrounding whitespace) must be the mesh's."""
+    return {
+        "condition": f'${{sha256(trimspace(var.{variable})) == "{fingerprint}"}}',
+        "error_message": (
+            f"The root certificate is not the mesh's shared root (multicluster.rootCertSha256 "
+            f"is {fingerprint}); every cluster of the mesh must trust the same root CA."
+        ),
+    }
+
+
 class PluginCaCerts(Construct):
     """The ``cacerts`` secret in istiod's namespace, created before istiod.
 
@@ -47,6 +59,16 @@ class PluginCaCerts(Construct):
             # cdktf 0.21 predates ephemeral variables (Terraform 1.10); write it raw.
             variable.add_override("ephemeral", True)
             self.variables[key] = variable
+        fingerprint = config.multicluster.root_cert_sha256 if config.multicluster else None
+        if fingerprint is not None:
+            # Every cluster of a multicluster mesh must trust the same root; a
+            # different root fails at plan time here instead of as mTLS errors
+            # between clusters at runtime.
+            root = CA_VARIABLES["root-cert.pem"][0]
+            self.variables["root-cert.pem"].add_override(
+                "validation",
+                [root_cert_validation(root, fingerprint)],
+            )
         self.secret = SecretV1(
             self,
             "secret",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from istio_mesh.components.authorization import AuthorizationPolicies
+from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
 from istio_mesh.components.extra_resources import ExtraResources
 from istio_mesh.components.namespaces import MeshNamespace
@@ -17,8 +18,8 @@ from istio_mesh.terraform import Construct, TerraformProvider, TerraformResource
 class IstioPolicies(Construct):
     """Namespaces onboarded to the mesh, their PeerAuthentication policies,
     the waypoints of ambient namespaces, and the security pack:
-    AuthorizationPolicies, egress control, Sidecar scoping and extra Istio
-    resources.
+    AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
+    resources and a multicluster mesh's cross-network Gateways.
 
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
     Its stack must be applied after the one holding :class:`IstioMesh`:
@@ -73,6 +74,9 @@ class IstioPolicies(Construct):
         )
         self.extra_resources = ExtraResources(
             self, "extra-resources", config=config, namespaces=self.namespaces
+        )
+        self.cross_network = CrossNetworkGateways(
+            self, "cross-network", config=config, namespaces=self.namespaces
         )
         if provider is not None:
             for resource in self.node.find_all():

@@ -285,23 +285,35 @@ def load_configs(paths: Sequence[Path]) -> dict[str, MeshConfig]:
     errors: list[ConfigError] = []
     for path in paths:
         try:
-            config = load_config(path)
+            loaded = _load_file(path)
         except ConfigError as exc:
             errors.append(exc)
             continue
-        name = stack_prefix(path)
-        if name in sources:
-            errors.append(
-                ConfigError(
-                    path, [f"same file name as {sources[name]}; stack names would collide"]
-                )
-            )
-            continue
-        configs[name], sources[name] = config, path
+        for name, config in loaded.items():
+            if name in sources:
+                errors.append(ConfigError(path, [_collision(path, name, sources[name])]))
+                continue
+            configs[name], sources[name] = config, path
     errors.extend(_shared_state(configs, sources))
     if errors:
         raise ConfigErrors(errors)
     return configs
+
+
+def _load_file(path: Path) -> dict[str, MeshConfig]:
+    """A cluster file's config, or every cluster of a fleet file (see
+    :mod:`istio_mesh.config.fleet`), keyed by stack prefix."""
+    from istio_mesh.config.fleet import is_fleet_path, load_fleet
+
+    return load_fleet(path) if is_fleet_path(path) else {stack_prefix(path): load_config(path)}
+
+
+def _collision(path: Path, name: str, first: Path) -> str:
+    from istio_mesh.config.fleet import is_fleet_path
+
+    if is_fleet_path(path) or is_fleet_path(first):
+        return f"cluster {name!r} is also defined by {first}; stack names would collide"
+    return f"same file name as {first}; stack names would collide"
 
 
 def _shared_state(

@@ -21,6 +21,7 @@ from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.egress import EgressSettings, check_egress
 from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
 from istio_mesh.config.lint import Environment, LintSettings
+from istio_mesh.config.multicluster import MulticlusterSettings, check_multicluster
 from istio_mesh.config.security import (
     AuthorizationSettings,
     CertificateAuthority,
@@ -428,7 +429,7 @@ class GatewayService(MeshModel):
     type: Literal["LoadBalancer", "NodePort", "ClusterIP"] | None = Field(
         default=None,
         description=(
-            "Service type. Unset: LoadBalancer for ingress, ClusterIP for egress. "
+            "Service type. Unset: LoadBalancer for ingress and eastwest, ClusterIP for egress. "
             "Use ClusterIP or NodePort on clusters without a load balancer."
         ),
     )
@@ -466,10 +467,15 @@ class GatewaySettings(MeshModel):
     name: DnsLabel = Field(
         description="Release and Deployment name, e.g. 'istio-ingressgateway'."
     )
-    kind: Literal["ingress", "egress"] = Field(description="Traffic direction.")
+    kind: Literal["ingress", "egress", "eastwest"] = Field(
+        description=(
+            "Traffic direction; eastwest: the network gateway of a multicluster mesh "
+            "(cross-network ports 15021, 15443, 15012, 15017, set by the chart)."
+        )
+    )
     namespace: DnsLabel | None = Field(
         default=None,
-        description="Namespace. Unset: istio-ingress or istio-egress, kept apart from istiod.",
+        description="Namespace. Unset: istio-ingress, istio-egress or istio-eastwest, kept apart from istiod.",
     )
     replicas: int = Field(
         default=1,
@@ -508,7 +514,7 @@ class GatewaySettings(MeshModel):
     @property
     def service_type(self) -> str:
         """The Service type after the per-kind default."""
-        return self.service.type or ("LoadBalancer" if self.kind == "ingress" else "ClusterIP")
+        return self.service.type or ("ClusterIP" if self.kind == "egress" else "LoadBalancer")
 
     @model_validator(mode="after")
     def _consistent(self) -> GatewaySettings:
@@ -694,6 +700,10 @@ class MeshConfig(MeshModel):
     lint: LintSettings = Field(
         default_factory=LintSettings, description="Linter waivers for this config."
     )
+    multicluster: MulticlusterSettings | None = Field(
+        default=None,
+        description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
+    )
 
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
@@ -727,6 +737,7 @@ class MeshConfig(MeshModel):
         check_authorization(self)
         check_sidecar_scope(self)
         check_extra_resources(self)
+        check_multicluster(self)
         return self
 
 

@@ -11,6 +11,7 @@ from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.authorization import allow_policies, default_deny
 from istio_mesh.policy.egress import egress_manifests
 from istio_mesh.policy.manifests import mtls_policies, peer_authentication
+from istio_mesh.policy.multicluster import multicluster_manifests
 from istio_mesh.policy.sidecars import sidecar_manifests
 
 Identity = tuple[str, str, str, str]
@@ -42,4 +43,5 @@ def generated_manifests(config: MeshConfig) -> list[dict[str, Any]]:
         out.append(default_deny(config))
     out += egress_manifests(config)
     out += sidecar_manifests(config)
+    out += multicluster_manifests(config)
     return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from istio_mesh.config.control_planes import default_revision
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.values.multicluster import base_multicluster_values
 
 
 def base_values(config: MeshConfig) -> dict[str, Any]:
@@ -28,4 +29,5 @@ def base_values(config: MeshConfig) -> dict[str, Any]:
         "global": global_values,
         "base": {"enableCRDTemplates": True},
         "defaultRevision": default_revision(config) or "",
+        **base_multicluster_values(config),
     }

@@ -12,6 +12,7 @@ from istio_mesh.values.common import (
     scheduling,
 )
 from istio_mesh.values.merge import deep_merge
+from istio_mesh.values.multicluster import gateway_multicluster_values
 
 
 def gateway_pod_labels(gateway: GatewaySettings) -> dict[str, str]:
@@ -61,4 +62,8 @@ def gateway_values(config: MeshConfig, gateway: GatewaySettings) -> dict[str, An
     if config.istio.image_pull_secrets:
         values["imagePullSecrets"] = [{"name": s} for s in config.istio.image_pull_secrets]
     values.update(scheduling(gateway.spread, gateway_pod_labels(gateway)))
+    network = gateway_multicluster_values(config, gateway)
+    if network:
+        values["service"]["ports"] = []
+        values.update(network)
     return deep_merge(values, gateway.extra_values)

@@ -15,6 +15,7 @@ from istio_mesh.values.common import (
     scheduling,
 )
 from istio_mesh.values.merge import deep_merge
+from istio_mesh.values.multicluster import istiod_multicluster_values
 
 
 def istiod_pod_labels(plane: ControlPlane) -> dict[str, str]:
@@ -70,6 +71,7 @@ def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     values["cni"] = {"enabled": config.cni.enabled}
     values.update(scheduling(istiod.spread, istiod_pod_labels(plane)))
     values = deep_merge(values, ca_values(config))
+    values = deep_merge(values, istiod_multicluster_values(config))
     return deep_merge(values, istiod.extra_values)
 
 

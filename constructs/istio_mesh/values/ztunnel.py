@@ -8,6 +8,7 @@ from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import profile_selectors
 from istio_mesh.values.merge import deep_merge
+from istio_mesh.values.multicluster import ztunnel_multicluster_values
 
 
 def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
@@ -35,4 +36,5 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
         values["caAddress"] = config.ca.address
     if config.ztunnel.resources is not None:
         values["resources"] = config.ztunnel.resources.to_values()
+    values.update(ztunnel_multicluster_values(config))
     return deep_merge(values, config.ztunnel.extra_values)

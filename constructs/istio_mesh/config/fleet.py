@@ -1,0 +1,264 @@
+"""Fleet files: several clusters of one or more meshes in one file.
+
+A fleet file lives in a ``fleets/`` directory (``config/fleets/<fleet>.yaml``)
+and lists meshes; each has ``shared`` settings and ``clusters``, whose own
+settings are deep-merged over the shared ones (maps key by key, lists
+replaced whole) and then validated as a normal cluster config. Every cluster
+gets two stacks, ``<cluster>-mesh`` and ``<cluster>-policies``.
+
+Settings that must agree across clusters are derived or checked here: the
+cluster name is the cluster's key; the mesh ID defaults to the mesh's key;
+every primary gets a remote secret for each other cluster of its mesh and
+serves remotes that name it. Mismatches Istio would only show at runtime
+(another mesh ID, another root CA, a network no gateway joins, a remote
+pointing at no primary) are refused with both clusters named.
+
+Example::
+
+    meshes:
+      mesh1:
+        shared:
+          ca: {mode: plugin}
+          multicluster: {rootCertSha256: 9f86d0...}
+        clusters:
+          east:
+            multicluster: {network: net-east}
+          west:
+            multicluster: {network: net-west}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from istio_mesh.config.errors import ConfigError, format_path
+from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.multicluster import EASTWEST_KIND
+from istio_mesh.values.merge import deep_merge
+
+FLEET_DIRECTORY = "fleets"
+_DERIVED = ("clusterName", "remoteSecrets", "externalIstiod")
+
+
+def is_fleet_path(path: Path | str) -> bool:
+    """Fleet files are told apart by their directory, so a cluster file can
+    never be read as a fleet by accident (or the other way round)."""
+    return Path(path).parent.name == FLEET_DIRECTORY
+
+
+def load_fleet(path: Path | str) -> dict[str, MeshConfig]:
+    """Every cluster of every mesh in the fleet file, keyed by cluster name."""
+    from istio_mesh.config.loader import STACK_NAME
+
+    path = Path(path)
+    data = _read_mapping(path)
+    problems: list[str] = []
+    meshes = data.get("meshes")
+    extra = sorted(str(k) for k in data if k != "meshes")
+    if extra:
+        problems.append(f"{extra[0]}: unknown key; allowed keys: meshes")
+    if not isinstance(meshes, dict) or not meshes:
+        problems.append("meshes: required: a mapping of mesh name -> {shared, clusters}")
+        raise ConfigError(path, problems)
+    raw: dict[str, dict[str, dict[str, Any]]] = {}
+    owner: dict[str, str] = {}
+    for mesh, body in meshes.items():
+        where = f"meshes.{mesh}"
+        if not isinstance(body, dict) or not isinstance(body.get("clusters"), dict) or not body["clusters"]:
+            problems.append(f"{where}.clusters: required: a mapping of cluster name -> settings")
+            continue
+        unknown = sorted(str(k) for k in body if k not in ("shared", "clusters"))
+        if unknown:
+            problems.append(f"{where}.{unknown[0]}: unknown key; allowed keys: clusters, shared")
+        shared = body.get("shared") or {}
+        if not isinstance(shared, dict):
+            problems.append(f"{where}.shared: expected a mapping of cluster settings")
+            continue
+        raw[str(mesh)] = {}
+        for cluster, own in body["clusters"].items():
+            at = f"{where}.clusters.{cluster}"
+            if not isinstance(cluster, str) or not STACK_NAME.match(cluster):
+                problems.append(
+                    f"{at}: cluster name {cluster!r} cannot name stacks; use lowercase "
+                    f"letters, digits and '-' (at most 42)"
+                )
+                continue
+            if cluster in owner:
+                problems.append(
+                    f"{at}: cluster {cluster!r} is already a member of mesh {owner[cluster]!r}; "
+                    f"cluster names must be unique in a fleet"
+                )
+                continue
+            owner[cluster] = str(mesh)
+            if own is not None and not isinstance(own, dict):
+                problems.append(f"{at}: expected a mapping of cluster settings")
+                continue
+            merged = deep_merge(shared, own or {})
+            problems += _refuse_derived(at, merged, cluster)
+            raw[str(mesh)][cluster] = merged
+    if problems:
+        raise ConfigError(path, problems)
+    configs: dict[str, MeshConfig] = {}
+    for mesh, clusters in raw.items():
+        _derive(mesh, clusters)
+        for cluster, data_ in clusters.items():
+            try:
+                configs[cluster] = MeshConfig.model_validate(data_)
+            except ValidationError as exc:
+                from istio_mesh.config.loader import describe_validation_error
+
+                at = f"meshes.{mesh}.clusters.{cluster}"
+                problems += [f"{at}.{p}" for p in describe_validation_error(exc)]
+    if problems:
+        raise ConfigError(path, problems)
+    for mesh, clusters in raw.items():
+        problems += check_mesh(mesh, {c: configs[c] for c in clusters})
+    if problems:
+        raise ConfigError(path, problems)
+    return configs
+
+
+def _read_mapping(path: Path) -> dict[Any, Any]:
+    """The file's top-level mapping, with the cluster loader's wording for
+    unreadable files and YAML errors (kept here so the loader stays as is)."""
+    from istio_mesh.config.loader import _StrictLoader
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(path, [f"YAML syntax error{where}: {exc.problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, [f"YAML syntax error: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ConfigError(path, ["expected a fleet: a mapping with the key 'meshes'"])
+    return data
+
+
+def _refuse_derived(at: str, merged: Mapping[str, Any], cluster: str) -> list[str]:
+    mc = merged.get("multicluster")
+    if not isinstance(mc, dict):
+        return [] if mc is None else [f"{at}.multicluster: expected a mapping"]
+    out = []
+    for key in _DERIVED:
+        if key in mc and not (key == "clusterName" and mc[key] == cluster):
+            out.append(
+                f"{at}.multicluster.{key}: set by the fleet from its clusters; remove it"
+            )
+    return out
+
+
+def _derive(mesh: str, clusters: dict[str, dict[str, Any]]) -> None:
+    """Cluster names, the mesh ID default, remote secrets and externalIstiod."""
+    served = {
+        str(data.get("multicluster", {}).get("primaryCluster"))
+        for data in clusters.values()
+        if data.get("multicluster", {}).get("role") == "remote"
+    }
+    for cluster, data in clusters.items():
+        mc = dict(data.get("multicluster") or {})
+        mc["clusterName"] = cluster
+        if mc.get("role", "primary") == "primary":
+            mc["remoteSecrets"] = [c for c in clusters if c != cluster]
+            mc["externalIstiod"] = cluster in served
+        data["multicluster"] = mc
+        meshcfg = dict(data.get("mesh") or {})
+        meshcfg.setdefault("meshId", mesh)
+        data["mesh"] = meshcfg
+
+
+def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
+    """Rules across the clusters of one mesh; each message names both clusters."""
+    problems: list[str] = []
+    names = list(members)
+    first = names[0]
+
+    def at(cluster: str, *field: str | int) -> str:
+        return format_path(("meshes", mesh, "clusters", cluster, *field))
+
+    def other(cluster: str) -> str:
+        return next(c for c in names if c != cluster) if len(names) > 1 else cluster
+
+    for cluster, config in members.items():
+        if config.mesh.mesh_id != members[first].mesh.mesh_id:
+            problems.append(
+                f"{at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
+                f"cluster {first!r} ({members[first].mesh.mesh_id!r}); every cluster of a "
+                f"mesh needs the same mesh ID"
+            )
+    primaries = {c: m for c, m in members.items() if _mc(m).role == "primary"}
+    fingerprints = {c: _mc(m).root_cert_sha256 for c, m in primaries.items()}
+    reference = next((c for c, f in fingerprints.items() if f is not None), None)
+    for cluster, config in primaries.items():
+        if len(names) < 2:
+            break
+        if config.ca.mode != "plugin":
+            problems.append(
+                f"{at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster {cluster!r} a "
+                f"root CA that cluster {other(cluster)!r} does not trust; every primary of a "
+                f"multicluster mesh needs ca.mode: plugin with the shared root"
+            )
+        elif fingerprints[cluster] is None:
+            problems.append(
+                f"{at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
+                f"cluster {cluster!r} is checked to trust the same root CA as cluster "
+                f"{other(cluster)!r}; set it once in the mesh's shared settings"
+            )
+        elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
+            problems.append(
+                f"{at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
+                f"{reference!r}; every cluster of a mesh must trust the same root CA"
+            )
+    for cluster, config in members.items():
+        mc = _mc(config)
+        if mc.role != "remote":
+            continue
+        target = mc.primary_cluster
+        if target not in members:
+            problems.append(
+                f"{at(cluster, 'multicluster', 'primaryCluster')}: {target!r} is not a cluster "
+                f"of mesh {mesh!r}; remote cluster {cluster!r} needs one of its primaries "
+                f"({', '.join(sorted(primaries)) or 'none'})"
+            )
+        elif target not in primaries:
+            problems.append(
+                f"{at(cluster, 'multicluster', 'primaryCluster')}: cluster {target!r} is a "
+                f"remote too; remote cluster {cluster!r} needs a primary "
+                f"({', '.join(sorted(primaries)) or 'none'})"
+            )
+    networks: dict[str, list[str]] = {}
+    for cluster, config in members.items():
+        networks.setdefault(_mc(config).network, []).append(cluster)
+    if len(networks) > 1:
+        for network, clusters in networks.items():
+            if any(_has_eastwest(members[c]) for c in clusters):
+                continue
+            elsewhere = next(c for c in names if _mc(members[c]).network != network)
+            problems.append(
+                f"{at(clusters[0], 'multicluster', 'network')}: network {network!r} of cluster "
+                f"{clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
+                f"(network {_mc(members[elsewhere]).network!r}) cannot reach it; add a gateway "
+                f"with kind: eastwest to a cluster on {network!r}"
+            )
+    return problems
+
+
+def _mc(config: MeshConfig) -> Any:
+    assert config.multicluster is not None
+    return config.multicluster
+
+
+def _has_eastwest(config: MeshConfig) -> bool:
+    return any(g.kind == EASTWEST_KIND for g in config.gateways)
