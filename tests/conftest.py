@@ -19,6 +19,7 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from istio_mesh.config.fleet import load_fleet  # noqa: E402
 from istio_mesh.config.loader import load_config, parse_config  # noqa: E402
 from istio_mesh.config.models import MeshConfig  # noqa: E402
 
@@ -29,7 +30,10 @@ SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
 # Example configs (the upgrade runbook's steps): synthesized and snapshotted
 # like the shipped ones, but not part of `make synth`'s default selection.
 EXAMPLES = sorted(p.stem for p in (CONFIG_DIR / "examples").glob("*.yaml"))
-SNAPSHOTTED = SHIPPED + EXAMPLES
+# Example fleet files (config/fleets/): every cluster they list, by name.
+FLEET_FILES = sorted((CONFIG_DIR / "fleets").glob("*.yaml"))
+FLEET_CLUSTERS = sorted(c for p in FLEET_FILES for c in load_fleet(p))
+SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 # The shipped configs plus fixtures that switch on every option, so contract
 # tests see every key and resource the code can emit.
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
@@ -58,7 +62,9 @@ def config_path(name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def all_configs() -> dict[str, MeshConfig]:
-    return {name: load_config(config_path(name)) for name in SNAPSHOTTED + FULL_FIXTURES}
+    fleets = {name: config for path in FLEET_FILES for name, config in load_fleet(path).items()}
+    singles = [n for n in SNAPSHOTTED + FULL_FIXTURES if n not in fleets]
+    return {**{name: load_config(config_path(name)) for name in singles}, **fleets}
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,17 @@ def test_mesh_stack_holds_releases_and_only_built_in_kinds(
     plugin = all_configs[name].ca.mode == "plugin"
     expected = {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
     expected |= {"kubernetes_secret_v1"} if plugin else set()
+    # A multicluster cluster labels its root namespace with its network (a
+    # remote also annotates it with its primary); a primary holds the other
+    # clusters' remote secrets: built-in kinds too.
+    multicluster = all_configs[name].multicluster
+    if multicluster is not None:
+        expected |= {"kubernetes_labels"}
+        expected |= {"kubernetes_annotations"} if multicluster.is_remote else set()
+        expected |= {"kubernetes_secret_v1"} if multicluster.remote_secrets else set()
     assert set(stack["resource"]) == expected
-    assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if manifests or plugin else set())
+    kubernetes = bool(manifests) or plugin or multicluster is not None
+    assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if kubernetes else set())
 
 
 @pytest.mark.parametrize("name", CONFIGS)
