@@ -386,3 +386,12 @@ def test_a_fleet_cluster_and_a_cluster_file_cannot_share_a_name(tmp_path: Path) 
 def test_fleet_selection_loads_every_cluster(tmp_path: Path) -> None:
     configs = load_configs([write_fleet(tmp_path, FLEET)])
     assert sorted(configs) == ["east", "west"]
+
+
+def test_the_linter_checks_each_cluster_of_a_fleet() -> None:
+    from istio_mesh.lint.engine import lint_paths
+
+    path = CONFIG_DIR / "fleets" / "primary-remote.yaml"
+    report = lint_paths([path])
+    assert sorted(report.findings) == [f"{path} [central]", f"{path} [edge]"]
+    assert report.exit_code(strict=True) == 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
@@ -71,6 +72,11 @@ def lint_paths(paths: Sequence[Path | str]) -> Report:
     report = Report()
     for path in paths:
         try:
+            if is_fleet_path(path):
+                # Each cluster of a fleet file is linted as its own config.
+                for cluster, member in load_fleet(path).items():
+                    report.findings[f"{path} [{cluster}]"] = lint_config(member)
+                continue
             config = load_config(path)
         except ConfigError as exc:
             report.config_errors.append(exc)
