@@ -4,6 +4,7 @@ validated YAML file per cluster, as CDK for Terraform constructs and stacks.
 The public API, all importable from here:
 
 - config: :func:`load_config`, :func:`load_configs`, :func:`parse_config`,
+  :func:`load_fleet` (every cluster of a fleet file),
   :class:`MeshConfig` and its section models, :class:`ConfigError`;
 - the mesh in any stack: :class:`IstioMesh` (Helm releases) and
   :class:`IstioPolicies` (namespaces, PeerAuthentication), given providers
@@ -38,6 +39,7 @@ from istio_mesh.config.backend import (
 from istio_mesh.config.control_planes import ControlPlane, control_planes
 from istio_mesh.config.credentials import ExecConnection
 from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, load_configs, parse_config
 from istio_mesh.config.models import (
     CniSettings,
@@ -55,6 +57,7 @@ from istio_mesh.config.models import (
     VariablesConnection,
     ZtunnelSettings,
 )
+from istio_mesh.config.multicluster import MulticlusterSettings
 from istio_mesh.outputs import OUTPUT_NAMES, MeshOutput, mesh_outputs
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION
 
@@ -127,6 +130,7 @@ __all__ = [
     "MeshStack",
     "MtlsMode",
     "MtlsSettings",
+    "MulticlusterSettings",
     "NamespaceSettings",
     "OUTPUT_NAMES",
     "PeerAuthentication",
@@ -143,6 +147,7 @@ __all__ = [
     "control_planes",
     "load_config",
     "load_configs",
+    "load_fleet",
     "mesh_outputs",
     "parse_config",
 ]
