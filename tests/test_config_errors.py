@@ -117,8 +117,8 @@ def error_for(text: str) -> str:
         ),
         pytest.param(
             "gateways: [{name: gw, kind: sideways}]",
-            "config/prod.yaml: gateways[0].kind: got 'sideways' (string); must be 'ingress' "
-            "or 'egress'",
+            "config/prod.yaml: gateways[0].kind: got 'sideways' (string); must be 'ingress', "
+            "'egress' or 'eastwest'",
             id="gateway-kind",
         ),
         pytest.param(
