@@ -395,3 +395,26 @@ def test_the_linter_checks_each_cluster_of_a_fleet() -> None:
     report = lint_paths([path])
     assert sorted(report.findings) == [f"{path} [central]", f"{path} [edge]"]
     assert report.exit_code(strict=True) == 0
+
+
+@pytest.mark.parametrize(
+    ("own", "message"),
+    [
+        pytest.param(
+            "multicluster:",
+            "fleet.yaml: meshes.mesh1.clusters.west.multicluster.network: required key is missing",
+            id="empty-section",
+        ),
+        pytest.param(
+            "multicluster: {network: net-west}\n        mesh: 5",
+            "fleet.yaml: meshes.mesh1.clusters.west.mesh: got 5 (integer); must be a valid "
+            "dictionary or instance of MeshSettings",
+            id="mesh-not-a-mapping",
+        ),
+    ],
+)
+def test_malformed_cluster_sections_are_reported_not_raised(
+    tmp_path: Path, own: str, message: str
+) -> None:
+    text = FLEET.replace("multicluster: {network: net-west}", own)
+    assert fleet_error(tmp_path, text) == message

@@ -129,3 +129,9 @@ def test_terraform_accepts_the_shared_root(root_cert_variable: Path, tmp_path: P
     (root_cert_variable / "main.tf.json").write_text(text)
     ok = _terraform(root_cert_variable, {"TF_VAR_istio_root_cert": pem + "\n"}, "plan")
     assert ok.returncode == 0, ok.stderr
+
+
+def test_ambient_primary_tells_ztunnel_its_cluster_and_network(synth: Synth) -> None:
+    ztunnel = release_values(helm_releases(synth.stack("ambient-multicluster-mesh"))["ztunnel"])
+    assert ztunnel["network"] == "net-ambient-east"
+    assert ztunnel["multiCluster"] == {"clusterName": "ambient-east"}

@@ -162,21 +162,20 @@ def _refuse_derived(at: str, merged: Mapping[str, Any], cluster: str) -> list[st
 
 def _derive(mesh: str, clusters: dict[str, dict[str, Any]]) -> None:
     """Cluster names, the mesh ID default, remote secrets and externalIstiod."""
+    sections = {c: data.get("multicluster") or {} for c, data in clusters.items()}
     served = {
-        str(data.get("multicluster", {}).get("primaryCluster"))
-        for data in clusters.values()
-        if data.get("multicluster", {}).get("role") == "remote"
+        str(mc.get("primaryCluster")) for mc in sections.values() if mc.get("role") == "remote"
     }
     for cluster, data in clusters.items():
-        mc = dict(data.get("multicluster") or {})
+        mc = dict(sections[cluster])
         mc["clusterName"] = cluster
         if mc.get("role", "primary") == "primary":
             mc["remoteSecrets"] = [c for c in clusters if c != cluster]
             mc["externalIstiod"] = cluster in served
         data["multicluster"] = mc
-        meshcfg = dict(data.get("mesh") or {})
-        meshcfg.setdefault("meshId", mesh)
-        data["mesh"] = meshcfg
+        meshcfg = data.get("mesh") or {}
+        if isinstance(meshcfg, dict):  # anything else is reported by validation
+            data["mesh"] = {"meshId": mesh, **meshcfg}
 
 
 def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
