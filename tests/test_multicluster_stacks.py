@@ -135,3 +135,10 @@ def test_ambient_primary_tells_ztunnel_its_cluster_and_network(synth: Synth) -> 
     ztunnel = release_values(helm_releases(synth.stack("ambient-multicluster-mesh"))["ztunnel"])
     assert ztunnel["network"] == "net-ambient-east"
     assert ztunnel["multiCluster"] == {"clusterName": "ambient-east"}
+
+
+def test_a_remote_is_deployed_after_its_primary(synth: Synth) -> None:
+    stacks = synth.manifest()["stacks"]
+    assert stacks["edge-mesh"]["dependencies"] == ["central-policies"]
+    assert stacks["central-mesh"]["dependencies"] == []
+    assert stacks["west-mesh"]["dependencies"] == []

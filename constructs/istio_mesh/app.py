@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from istio_mesh.config.backend import stack_name
+from istio_mesh.config.fleet import remote_primaries
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks import MeshStack, PoliciesStack
 from istio_mesh.terraform import App
@@ -25,11 +26,15 @@ def build_app(configs: Mapping[str, MeshConfig], outdir: Path | str | None = Non
     """An App holding ``<name>-mesh`` and ``<name>-policies`` for each config.
 
     Configs are added in name order so that the manifest does not depend on
-    the order files were listed in.
+    the order files were listed in. A remote cluster's mesh stack depends on
+    its primary's policies stack (see :func:`remote_primaries`).
     """
     app = App(outdir=str(outdir)) if outdir is not None else App()
+    stacks: dict[str, tuple[MeshStack, PoliciesStack]] = {}
     for prefix in sorted(configs):
         config = configs[prefix]
         mesh = MeshStack(app, mesh_stack_name(prefix), config=config)
-        PoliciesStack(app, policies_stack_name(prefix), config=config, mesh=mesh)
+        stacks[prefix] = (mesh, PoliciesStack(app, policies_stack_name(prefix), config=config, mesh=mesh))
+    for remote, primary in remote_primaries(configs).items():
+        stacks[remote][0].add_dependency(stacks[primary][1])
     return app

@@ -254,6 +254,20 @@ def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
     return problems
 
 
+def remote_primaries(configs: Mapping[str, MeshConfig]) -> dict[str, str]:
+    """Remote cluster -> its primary, for the remotes whose primary is in
+    ``configs``: a remote's stacks must wait for the primary's, since its
+    gateways' pods are injected by the primary's istiod, which the remote
+    reaches only once the primary's east-west gateway exposes it (policies
+    stack) and which knows the remote only from its remote secret."""
+    out: dict[str, str] = {}
+    for name, config in sorted(configs.items()):
+        mc = config.multicluster
+        if mc is not None and mc.is_remote and mc.primary_cluster in configs:
+            out[name] = str(mc.primary_cluster)
+    return out
+
+
 def _mc(config: MeshConfig) -> Any:
     assert config.multicluster is not None
     return config.multicluster
