@@ -23,10 +23,15 @@ def test_two_stacks_per_config(synth: Synth) -> None:
 
 
 @pytest.mark.parametrize("name", CONFIGS)
-def test_policies_stack_depends_on_mesh_stack(synth: Synth, name: str) -> None:
+def test_policies_stack_depends_on_mesh_stack(
+    synth: Synth, all_configs: dict[str, MeshConfig], name: str
+) -> None:
     stacks = synth.manifest()["stacks"]
     assert stacks[f"{name}-policies"]["dependencies"] == [f"{name}-mesh"]
-    assert stacks[f"{name}-mesh"]["dependencies"] == []
+    # A multicluster remote waits for its primary's policies stack.
+    multicluster = all_configs[name].multicluster
+    primary = multicluster.primary_cluster if multicluster is not None else None
+    assert stacks[f"{name}-mesh"]["dependencies"] == ([f"{primary}-policies"] if primary else [])
 
 
 @pytest.mark.parametrize("name", CONFIGS)

@@ -35,9 +35,10 @@ class IstioMesh(Construct):
     Ambient: base -> istiod -> cni -> ztunnel, as Istio's ambient install
     documents. Gateways install in parallel.
 
-    Holds Helm releases, plus the revision tags' webhooks and Services and a
-    plug-in CA's ``cacerts`` secret (built-in kinds, so plannable on a fresh
-    cluster). The stack it lives in
+    Holds Helm releases, plus the revision tags' webhooks and Services, a
+    plug-in CA's ``cacerts`` secret and, in a multicluster mesh, the root
+    namespace's network label and the remote secrets (built-in kinds, so
+    plannable on a fresh cluster). The stack it lives in
     supplies the Helm provider (and a Kubernetes provider when the config has
     revision tags, see :func:`needs_kubernetes_provider`), so a platform team
     can put the mesh next to its own resources. ``provider`` and

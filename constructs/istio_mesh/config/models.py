@@ -462,7 +462,7 @@ class GatewayService(MeshModel):
 
 
 class GatewaySettings(MeshModel):
-    """An ingress or egress gateway (gateway chart)."""
+    """An ingress, egress or east-west gateway (gateway chart)."""
 
     name: DnsLabel = Field(
         description="Release and Deployment name, e.g. 'istio-ingressgateway'."
