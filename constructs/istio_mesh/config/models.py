@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_support
 from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
@@ -479,6 +480,13 @@ class MeshConfig(MeshModel):
     """One cluster's mesh: what to install, how, and which policies to apply."""
 
     istio: IstioSettings = Field(default_factory=IstioSettings, description="Istio release.")
+    kubernetes_version: KubernetesVersion | None = Field(
+        default=None,
+        description=(
+            "The cluster's Kubernetes version, e.g. '1.33' (quote it). Set: an Istio version "
+            "that istio.io does not list as supporting it is refused. Unset: not checked."
+        ),
+    )
     istio_namespace: DnsLabel = Field(
         default="istio-system",
         description="Namespace of istiod and the mesh root namespace for mesh-wide policy.",
@@ -502,6 +510,8 @@ class MeshConfig(MeshModel):
 
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
+        if self.kubernetes_version is not None:
+            check_kubernetes_support(self.istio.version, self.kubernetes_version)
         _refuse_repeats("gateways", [g.name for g in self.gateways])
         _refuse_repeats("namespaces", [n.name for n in self.namespaces])
         forbidden = RESERVED_NAMESPACES | {self.istio_namespace}
