@@ -31,8 +31,9 @@ def test_policies_stack_depends_on_mesh_stack(synth: Synth, name: str) -> None:
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_mesh_stack_holds_only_helm_releases(synth: Synth, name: str) -> None:
+    # Besides the releases: the upgrade guard, a builtin terraform_data.
     stack = synth.stack(f"{name}-mesh")
-    assert set(stack["resource"]) == {"helm_release"}
+    assert set(stack["resource"]) == {"helm_release", "terraform_data"}
     assert set(stack["provider"]) == {"helm"}
 
 
@@ -52,7 +53,8 @@ def test_prod_release_order(synth: Synth) -> None:
     assert graph == {
         "istio-base": [],
         "istio-cni": ["helm_release.istio-base"],
-        "istiod": ["helm_release.istio-base", "helm_release.istio-cni"],
+        "istiod": ["helm_release.istio-base", "helm_release.istio-cni",
+                   "terraform_data.istiod-upgrade-guard"],
         "istio-ingressgateway": ["helm_release.istiod"],
         "istio-egressgateway": ["helm_release.istiod"],
     }
@@ -60,7 +62,8 @@ def test_prod_release_order(synth: Synth) -> None:
 
 def test_without_cni_istiod_follows_base(synth: Synth) -> None:
     graph = {rid: _depends_on(r) for rid, r in helm_releases(synth.stack("dev-mesh")).items()}
-    assert graph == {"istio-base": [], "istiod": ["helm_release.istio-base"]}
+    assert graph == {"istio-base": [],
+                     "istiod": ["helm_release.istio-base", "terraform_data.istiod-upgrade-guard"]}
 
 
 def test_staging_gateway_waits_for_istiod(synth: Synth) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 from istio_mesh.output import run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
 
@@ -40,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with staged_output(outdir, keep_stale_stacks=run_by_cdktf_cli()) as staging:
             build_app(configs, outdir=staging).synth()
+            for warning in skipped_minor_warnings(outdir, staging):
+                print(warning, file=sys.stderr)
     except BaseException:
         print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
         raise

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from cdktf import (
     App,
+    DataTerraformRemoteStateLocal,
     ITerraformDependable,
     LocalBackend,
+    Precondition,
+    TerraformLocal,
     TerraformOutput,
     TerraformProvider,
+    TerraformResource,
+    TerraformResourceLifecycle,
     TerraformStack,
     TerraformVariable,
 )
@@ -29,6 +34,7 @@ from constructs import Construct
 __all__ = [
     "App",
     "Construct",
+    "DataTerraformRemoteStateLocal",
     "HelmProvider",
     "HelmProviderKubernetes",
     "HelmRelease",
@@ -40,8 +46,12 @@ __all__ = [
     "LocalBackend",
     "NamespaceV1",
     "NamespaceV1Metadata",
+    "Precondition",
+    "TerraformLocal",
     "TerraformOutput",
     "TerraformProvider",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
 ]
