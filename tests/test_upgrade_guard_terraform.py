@@ -1,76 +1,26 @@
 """The upgrade guard under the real Terraform, offline.
 
 The guard uses only Terraform builtins (terraform_data, terraform_remote_state,
-the local backend), so its part of a synthesized mesh stack runs without any
-provider download: every helm_release is replaced by a terraform_data
-stand-in carrying the release's version, everything else is the synthesized
-JSON as it is. Apply at one Istio version, then plan at others.
+the local backend), so the synthesized mesh stack runs without any provider
+download once its releases are swapped for stand-ins (tests/terraform_harness.py).
+Apply at one Istio version, then plan at others.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conftest import config_from, synthesize
+from terraform_harness import Project, needs_terraform, unwrapped
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.stacks.state import local_state, previous_outputs
 from istio_mesh.terraform import App, HelmProvider, HelmRelease, TerraformStack
 
-TERRAFORM = shutil.which("terraform")
-pytestmark = pytest.mark.skipif(TERRAFORM is None, reason="needs the terraform binary on PATH")
+pytestmark = needs_terraform
 
 STACK = "prod-mesh"
-
-
-def builtins_only(stack: dict[str, Any]) -> dict[str, Any]:
-    """The stack with each helm_release swapped for a terraform_data stand-in."""
-    releases = stack["resource"].pop("helm_release")
-    stack.pop("provider", None)
-    stack.pop("variable", None)
-    stack["terraform"].pop("required_providers", None)
-    resources = stack["resource"].setdefault("terraform_data", {})
-    for name, release in releases.items():
-        resources[f"{name}-release"] = {
-            "input": {"version": release["version"]},
-            "depends_on": [d for d in release.get("depends_on", []) if d.startswith("terraform_data.")],
-        }
-    text = re.sub(r"\$\{helm_release\.([\w-]+)\.version\}", r"${terraform_data.\1-release.output.version}",
-                  json.dumps(stack))
-    assert "helm_release" not in text
-    return json.loads(text)
-
-
-class Project:
-    """A project root with cdktf.out/stacks/<stack>/ and the state beside cdktf.json."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.workdir = root / "cdktf.out" / "stacks" / STACK
-        self.workdir.mkdir(parents=True)
-        (root / "terraformrc").write_text("")
-        self.env = {**os.environ, "TF_CLI_CONFIG_FILE": str(root / "terraformrc"),
-                    "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
-
-    def write(self, stack: dict[str, Any]) -> None:
-        (self.workdir / "cdk.tf.json").write_text(json.dumps(builtins_only(stack), indent=2))
-
-    def terraform(self, *args: str) -> subprocess.CompletedProcess[str]:
-        assert TERRAFORM is not None
-        return subprocess.run([TERRAFORM, *args, "-no-color"], cwd=self.workdir, env=self.env,
-                              capture_output=True, text=True, timeout=120, check=False)
-
-    def succeed(self, *args: str) -> str:
-        result = self.terraform(*args)
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
 
 
 def mesh_stack(version: str, tmp_path: Path) -> dict[str, Any]:
@@ -87,13 +37,8 @@ def refusal(previous: str, version: str) -> str:
             "https://istio.io/latest/docs/setup/upgrade/helm/).")
 
 
-def unwrapped(text: str) -> str:
-    # Terraform wraps diagnostics at 78 columns.
-    return " ".join(text.split())
-
-
 def test_terraform_refuses_a_jump_of_two_minors_at_plan_time(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
+    project = Project(tmp_path / "project", STACK)
     project.write(mesh_stack("1.28.2", tmp_path))
     project.succeed("init")
     project.succeed("apply", "-auto-approve")  # first install: nothing to compare with
@@ -116,7 +61,7 @@ def test_terraform_refuses_a_jump_of_two_minors_at_plan_time(tmp_path: Path) -> 
 
 
 def test_after_each_one_minor_step_the_next_step_is_allowed(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
+    project = Project(tmp_path / "project", STACK)
     project.write(mesh_stack("1.28.2", tmp_path))
     project.succeed("init")
     project.succeed("apply", "-auto-approve")
@@ -145,7 +90,7 @@ def revision_stack(releases: dict[str, str], tmp_path: Path) -> dict[str, Any]:
 
 
 def test_a_new_revision_is_fine_and_each_revision_is_guarded_on_its_own(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
+    project = Project(tmp_path / "project", STACK)
     project.write(revision_stack({"istiod-1-28-2": "1.28.2"}, tmp_path))
     project.succeed("init")
     project.succeed("apply", "-auto-approve")

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_support
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.protection import ProtectionSettings
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
@@ -506,6 +507,9 @@ class MeshConfig(MeshModel):
     mtls: MtlsSettings = Field(default_factory=MtlsSettings, description="Mutual TLS policy.")
     namespaces: tuple[NamespaceSettings, ...] = Field(
         default=(), description="Application namespaces onboarded to the mesh."
+    )
+    protection: ProtectionSettings = Field(
+        default_factory=ProtectionSettings, description="Guards against destroying the mesh."
     )
 
     @model_validator(mode="after")
