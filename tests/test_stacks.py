@@ -79,21 +79,8 @@ def test_onboarded_namespace_exists_before_its_policy(synth: Synth) -> None:
     assert manifests["peer_authentication_legacy"]["manifest"]["spec"] == {"mtls": {"mode": "PERMISSIVE"}}
 
 
-@pytest.mark.parametrize("name", CONFIGS)
-def test_every_release_waits_times_out_cleans_up_and_bounds_history(
-    synth: Synth, all_configs: dict[str, MeshConfig], name: str
-) -> None:
-    config = all_configs[name]
-    for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items():
-        late_lb = rid == "late-lb-gateway"
-        assert release["wait"] is not late_lb, rid
-        assert release["timeout"] == config.helm.timeout_seconds, rid
-        assert release["cleanup_on_fail"] is True, rid
-        assert release["atomic"] is (config.helm.atomic and not late_lb), rid
-        assert release["max_history"] == config.helm.max_history, rid
-        assert release["version"] == config.istio.version, rid
-        assert release["repository"] == config.istio.chart_repository, rid
-        assert "skip_crds" not in release and "set" not in release, rid
+# Release settings (wait, timeout, cleanup, history) are audited for every
+# release in every stack in test_release_audit.py.
 
 
 def test_release_addresses_are_stable(synth: Synth) -> None:
