@@ -3,10 +3,12 @@
 Providers cannot be downloaded here, but Terraform's builtins work:
 ``terraform_data``, ``terraform_remote_state`` and the local backend. Every
 ``helm_release`` is swapped for a ``terraform_data`` of the same name that
-keeps the release's version, dependencies and lifecycle; everything else (the
-upgrade guards, locals, outputs, backend) is the synthesized JSON unchanged.
-So Terraform evaluates our preconditions, ``prevent_destroy`` and the
-dependency graph exactly as it would with the Helm provider.
+keeps the release's version, dependencies and lifecycle; other provider
+resources (the policies stack's Kubernetes objects) are left out; everything
+else (upgrade guards, protection, locals, outputs, backend) is the
+synthesized JSON unchanged. So Terraform evaluates our preconditions,
+``prevent_destroy`` and the release dependency graph as it would with the
+providers.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ needs_terraform = pytest.mark.skipif(TERRAFORM is None, reason="needs the terraf
 def builtins_only(stack: dict[str, Any]) -> dict[str, Any]:
     """The stack with each helm_release swapped for a terraform_data stand-in."""
     stack = json.loads(json.dumps(stack))
-    releases = stack["resource"].pop("helm_release")
+    releases = stack["resource"].pop("helm_release", {})
+    for kind in [k for k in stack["resource"] if not k.startswith("terraform_")]:
+        del stack["resource"][kind]
     stack.pop("provider", None)
     stack.pop("variable", None)
     stack["terraform"].pop("required_providers", None)

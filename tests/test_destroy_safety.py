@@ -68,9 +68,18 @@ def test_prod_refuses_to_destroy_its_base_release(synth: Synth) -> None:
     assert [n for n, r in releases.items() if "lifecycle" in r] == ["istio-base"]
 
 
+def test_prod_refuses_to_destroy_its_policies_stack(synth: Synth) -> None:
+    # cdktf destroys the policies stack first: without this, created
+    # namespaces (and their workloads) would go before the base release's
+    # prevent_destroy stopped the mesh stack.
+    resources = synth.stack("prod-policies")["resource"]
+    assert resources["terraform_data"]["destroy-protection"]["lifecycle"] == {"prevent_destroy": True}
+
+
 @pytest.mark.parametrize("name", ["dev", "staging"])
 def test_without_protection_nothing_is_locked(synth: Synth, name: str) -> None:
     assert all("lifecycle" not in r for r in helm_releases(synth.stack(f"{name}-mesh")).values())
+    assert "terraform_data" not in synth.stack(f"{name}-policies")["resource"]
 
 
 def test_protection_is_off_unless_asked_for() -> None:
@@ -100,10 +109,10 @@ def test_the_base_chart_keeps_its_crds_on_uninstall(reference: Path) -> None:
 # ------------------------------------------------------------ real Terraform
 
 
-def mesh_stack(text: str, tmp_path: Path, label: str) -> dict[str, Any]:
+def mesh_stack(text: str, tmp_path: Path, label: str, kind: str = "mesh") -> dict[str, Any]:
     outdir = tmp_path / label
     synthesize({"prod": config_from(text)}, outdir)
-    return json.loads((outdir / "stacks" / "prod-mesh" / "cdk.tf.json").read_text())
+    return json.loads((outdir / "stacks" / f"prod-{kind}" / "cdk.tf.json").read_text())
 
 
 PROD_LIKE = """
@@ -142,3 +151,18 @@ def test_terraform_refuses_to_destroy_a_protected_mesh(tmp_path: Path) -> None:
     ) in unwrapped(plan.stderr)
     state = json.loads(project.succeed("show", "-json"))
     assert len(state["values"]["root_module"]["resources"]) == 6  # 5 releases and the guard
+
+
+@needs_terraform
+def test_terraform_refuses_to_destroy_a_protected_policies_stack(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project", "prod-policies")
+    text = "namespaces: [{name: shop, create: true}]\nprotection: {preventDestroy: true}\n"
+    project.write(mesh_stack(text, tmp_path, "policies", kind="policies"))
+    project.succeed("init")
+    project.succeed("apply", "-auto-approve")
+    plan = project.terraform("plan", "-destroy")
+    assert plan.returncode == 1
+    assert (
+        "Resource terraform_data.destroy-protection has lifecycle.prevent_destroy set, but the "
+        "plan calls for this resource to be destroyed."
+    ) in unwrapped(plan.stderr)

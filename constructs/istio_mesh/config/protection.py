@@ -13,8 +13,9 @@ class ProtectionSettings(MeshModel):
     prevent_destroy: bool = Field(
         default=False,
         description=(
-            "Terraform refuses any plan that would destroy the istio-base release: a destroy "
-            "of the mesh stack, or a change that replaces the release. Turn off, deploy, then "
-            "destroy to remove the mesh on purpose. For production clusters."
+            "Terraform refuses any plan that would destroy the istio-base release (a destroy "
+            "of the mesh stack, or a change that replaces the release) and any destroy of the "
+            "policies stack (created namespaces, mTLS policy). Turn off, deploy, then destroy "
+            "to remove the mesh on purpose. For production clusters."
         ),
     )

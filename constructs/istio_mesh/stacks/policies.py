@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from istio_mesh.components import MeshNamespace, PeerAuthentication
+from istio_mesh.components.protection import DestroyProtection
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.policy.manifests import mtls_policies
 from istio_mesh.stacks.connection import cluster_access
@@ -37,6 +38,11 @@ class PoliciesStack(TerraformStack):
             host=access.host,
             cluster_ca_certificate=access.cluster_ca_certificate,
             token=access.token,
+        )
+        self.protection = (
+            DestroyProtection(self, "destroy-protection")
+            if config.protection.prevent_destroy
+            else None
         )
         self.namespaces = {
             ns.name: MeshNamespace(self, f"namespace-{ns.name}", namespace=ns)
