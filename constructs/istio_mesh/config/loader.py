@@ -51,8 +51,10 @@ class _StrictLoader(yaml.SafeLoader):
             raise
         except Exception:  # noqa: BLE001 - see the class docstring
             tag = node.tag.rsplit(":", 1)[-1]
+            shown = (_clipped(node.value) if isinstance(node, yaml.ScalarNode)
+                     else "this mapping" if isinstance(node, yaml.MappingNode) else "this list")
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {_clipped(node.value)} as !!{tag}", node.start_mark
+                None, None, f"cannot read {shown} as !!{tag}", node.start_mark
             ) from None
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from istio_mesh.components import IstioBase, IstioCni, IstioGateway, Istiod
+from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks.connection import cluster_access
-from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.stacks.state import local_state, previous_outputs
 from istio_mesh.terraform import Construct, HelmProvider, HelmProviderKubernetes, TerraformStack
 
