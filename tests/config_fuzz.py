@@ -56,7 +56,7 @@ _SEGMENT = rf"(?:{_KEY}|\[\d+\]|{_QUOTED})"
 _FIELD_PATH = rf"(?:\(top level\)|{_SEGMENT}(?:\.{_KEY}|\[\d+\]|{_QUOTED})*)"
 PROBLEM_LINE = re.compile(
     rf"{re.escape(FILE)}: (?:YAML syntax error(?: at line \d+, column \d+)?: .+"
-    rf"|file is empty; .+|expected a mapping of settings at the top level, got a .+"
+    rf"|file is empty; .+|expected a mapping of settings at the top level, got an? .+"
     rf"|{_FIELD_PATH}: .+)"
 )
 

@@ -165,6 +165,11 @@ def test_error_text(text: str, message: str) -> None:
     assert error_for(text) == message
 
 
+def test_a_top_level_integer_is_named_with_the_right_article() -> None:
+    assert error_for("42") == (
+        "config/prod.yaml: expected a mapping of settings at the top level, got an integer")
+
+
 def test_merge_keys_share_settings_and_later_keys_win() -> None:
     config = parse_config(
         "gateways:\n"

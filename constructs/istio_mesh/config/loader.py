@@ -122,7 +122,7 @@ def parse_config(text: str, path: Path | str = "<config>") -> MeshConfig:
     if not isinstance(data, dict):
         raise ConfigError(
             path,
-            [f"expected a mapping of settings at the top level, got a {_yaml_type(data)}"],
+            [f"expected a mapping of settings at the top level, got {_a(_yaml_type(data))}"],
         )
     problems = document_problems(data)
     if problems:
@@ -215,6 +215,10 @@ def _describe(error: Any, loc: tuple[str | int, ...]) -> str:
             text += " (YAML reads yes/no/on/off as booleans: put the value in quotes)"
         return text
     return f"got {_clipped(value)}; {message}"
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _clipped(value: Any, limit: int = 80) -> str:
