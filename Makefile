@@ -15,7 +15,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test typecheck cli cdktf-synth example lint clean
+.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint clean
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -35,6 +35,11 @@ synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into c
 
 test: .venv/.synced  ## run the whole test suite
 	$(PIPENV) run pytest
+
+FUZZ_EXAMPLES ?= 12000
+
+fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
+	$(PIPENV) run python tests/fuzz_config.py --examples $(FUZZ_EXAMPLES)
 
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy

@@ -124,3 +124,19 @@ def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
     finally:
         os.chdir(cwd)
+
+
+def expected_release_version(config: MeshConfig, release_name: str) -> str:
+    """The chart version a release must install: istiod revisions their own,
+    gateways their revision's, the rest (base, cni, ztunnel) istio.version."""
+    from istio_mesh.config.control_planes import control_planes, resolve
+
+    for plane in control_planes(config):
+        if plane.release_name == release_name:
+            return plane.version
+    for gateway in config.gateways:
+        if gateway.name == release_name:
+            plane = resolve(config, gateway.revision)
+            assert plane is not None
+            return plane.version
+    return config.istio.version

@@ -65,7 +65,7 @@ def error_for(text: str) -> str:
         ),
         pytest.param(
             TWO + "revisionTags: {Prod_Stable: 1-29-6}\ndefaultRevision: 1-30-3",
-            "config/prod.yaml: revisionTags.Prod_Stable.[key]: got 'Prod_Stable'; must be a "
+            "config/prod.yaml: revisionTags.Prod_Stable: got 'Prod_Stable'; must be a "
             "DNS-1123 label: lowercase letters, digits and '-', starting and ending with a "
             "letter or digit, at most 63 characters",
             id="tag-not-a-dns-label",

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FULL_FIXTURES, SHIPPED, SNAPSHOTTED, Synth, helm_releases, release_values, synthesize
+from conftest import (
+    FULL_FIXTURES,
+    SHIPPED,
+    SNAPSHOTTED,
+    Synth,
+    expected_release_version,
+    helm_releases,
+    release_values,
+    synthesize,
+)
 from istio_mesh.config.models import MeshConfig
 
 CONFIGS = SNAPSHOTTED + FULL_FIXTURES
@@ -47,7 +56,10 @@ def test_mesh_stack_holds_releases_and_only_built_in_kinds(
     assert kinds <= {("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
                      ("v1", "Service")}
     plugin = all_configs[name].ca.mode == "plugin"
+    # The upgrade guards are builtin terraform_data resources (local state).
+    guards = all_configs[name].backend.type == "local"
     expected = {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
+    expected |= {"terraform_data"} if guards else set()
     expected |= {"kubernetes_secret_v1"} if plugin else set()
     # A multicluster cluster labels its root namespace with its network (a
     # remote also annotates it with its primary); a primary holds the other
@@ -79,7 +91,8 @@ def test_prod_release_order(synth: Synth) -> None:
         "istio-base": [],
         "istio-cni": ["helm_release.istio-base"],
         "istiod": ["helm_release.istio-base", "helm_release.istio-cni",
-                   "kubernetes_secret_v1.cacerts"],
+                   "kubernetes_secret_v1.cacerts",
+                   "terraform_data.istiod-upgrade-guard"],
         "istio-ingressgateway": ["helm_release.istiod"],
         "istio-egressgateway": ["helm_release.istiod"],
     }
@@ -87,7 +100,8 @@ def test_prod_release_order(synth: Synth) -> None:
 
 def test_without_cni_istiod_follows_base(synth: Synth) -> None:
     graph = {rid: _depends_on(r) for rid, r in helm_releases(synth.stack("dev-mesh")).items()}
-    assert graph == {"istio-base": [], "istiod": ["helm_release.istio-base"]}
+    assert graph == {"istio-base": [],
+                     "istiod": ["helm_release.istio-base", "terraform_data.istiod-upgrade-guard"]}
 
 
 def test_staging_gateway_waits_for_istiod(synth: Synth) -> None:
@@ -103,37 +117,18 @@ def test_onboarded_namespace_exists_before_its_policy(synth: Synth) -> None:
     assert manifests["peer_authentication_legacy"]["manifest"]["spec"] == {"mtls": {"mode": "PERMISSIVE"}}
 
 
+# Release settings (wait, timeout, cleanup, history) are audited for every
+# release in every stack in test_release_audit.py.
+
+
 @pytest.mark.parametrize("name", CONFIGS)
-def test_every_release_waits_times_out_cleans_up_and_bounds_history(
+def test_every_release_installs_its_version_from_the_configured_repository(
     synth: Synth, all_configs: dict[str, MeshConfig], name: str
 ) -> None:
     config = all_configs[name]
     for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items():
-        late_lb = rid == "late-lb-gateway"
-        assert release["wait"] is not late_lb, rid
-        assert release["timeout"] == config.helm.timeout_seconds, rid
-        assert release["cleanup_on_fail"] is True, rid
-        assert release["atomic"] is (config.helm.atomic and not late_lb), rid
-        assert release["max_history"] == config.helm.max_history, rid
-        assert release["version"] == _expected_version(config, rid), rid
+        assert release["version"] == expected_release_version(config, rid), rid
         assert release["repository"] == config.istio.chart_repository, rid
-        assert "skip_crds" not in release and "set" not in release, rid
-
-
-def _expected_version(config: MeshConfig, release_id: str) -> str:
-    """istiod revisions run their own version, gateways their revision's; the
-    rest (base, cni, ztunnel) the config's Istio version."""
-    from istio_mesh.config.control_planes import control_planes, resolve
-
-    for plane in control_planes(config):
-        if plane.release_name == release_id:
-            return plane.version
-    for gateway in config.gateways:
-        if gateway.name == release_id:
-            plane = resolve(config, gateway.revision)
-            assert plane is not None
-            return plane.version
-    return config.istio.version
 
 
 def test_release_addresses_are_stable(synth: Synth) -> None:

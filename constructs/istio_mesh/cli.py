@@ -1,8 +1,10 @@
 """``main.py``: validate every selected config, then synthesize.
 
 All configs are loaded before anything is constructed, so a bad file stops
-the run before cdktf writes a byte: an existing ``cdktf.out`` is left as it
-was.
+the run before cdktf writes a byte. Synthesis then goes to a directory beside
+the output and replaces it only once it succeeded (see
+:mod:`istio_mesh.output`): a run that fails or is interrupted half-way leaves
+an existing ``cdktf.out`` as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+from istio_mesh.output import run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
 
@@ -33,7 +37,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a config error should be reported without paying it.
     from istio_mesh.app import build_app
 
-    build_app(configs).synth()
+    outdir = target_outdir()
+    try:
+        with staged_output(outdir, keep_stale_stacks=run_by_cdktf_cli()) as staging:
+            build_app(configs, outdir=staging).synth()
+            for warning in skipped_minor_warnings(outdir, staging):
+                print(warning, file=sys.stderr)
+    except BaseException:
+        print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
+        raise
     names = ", ".join(sorted(configs))
     print(f"synthesized {len(configs) * 2} stacks for {names}", file=sys.stderr)
     return 0

@@ -12,7 +12,9 @@ class IstioBase(Construct):
     """First release of every mesh: everything else needs its CRDs.
 
     The CRDs carry ``helm.sh/resource-policy: keep``, so destroying this
-    release leaves them (and every Istio resource) in the cluster.
+    release leaves them (and every Istio resource) in the cluster. With
+    ``protection.preventDestroy`` Terraform refuses to destroy it at all, and
+    with it any plan that would take the whole mesh down.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: MeshConfig) -> None:
@@ -26,4 +28,5 @@ class IstioBase(Construct):
             name="istio-base",
             namespace=config.istio_namespace,
             values=base_values(config),
+            prevent_destroy=config.protection.prevent_destroy,
         )

@@ -13,7 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.terraform import Construct, HelmRelease, ITerraformDependable
+from istio_mesh.terraform import (
+    Construct,
+    HelmRelease,
+    ITerraformDependable,
+    TerraformResourceLifecycle,
+)
 
 
 def values_json(values: Mapping[str, Any]) -> str:
@@ -34,12 +39,15 @@ def istio_release(
     depends_on: Sequence[ITerraformDependable] = (),
     wait: bool = True,
     version: str | None = None,
+    prevent_destroy: bool = False,
 ) -> HelmRelease:
     """A release of one of Istio's charts at the config's pinned version, or
     at ``version`` for what follows one istiod revision.
 
     ``wait=False`` is only for a gateway whose LoadBalancer address arrives
     late (Helm 3 waits for it); everything else is waited for.
+    ``prevent_destroy`` makes Terraform refuse any plan that destroys or
+    replaces the release.
     """
     helm = config.helm
     release = HelmRelease(
@@ -59,6 +67,7 @@ def istio_release(
         cleanup_on_fail=True,
         max_history=helm.max_history,
         depends_on=list(depends_on) or None,
+        lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if prevent_destroy else None,
     )
     # Terraform addresses are part of the public contract (renaming one moves
     # state), so they are the release names, not cdktf's path hashes.

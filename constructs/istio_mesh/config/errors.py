@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,12 +34,22 @@ class ConfigError(Exception):
         super().__init__("\n".join(f"{self.path}: {p}" for p in self.problems))
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
+
+
 def format_path(loc: Sequence[str | int]) -> str:
-    """``("gateways", 0, "service", "type")`` -> ``gateways[0].service.type``."""
+    """``("gateways", 0, "service", "type")`` -> ``gateways[0].service.type``.
+
+    A key that is not a plain name (spaces, quotes, a line break, empty) is
+    shown quoted, ``istiod['bad key']``, so that the path stays one line and
+    cannot be mistaken for the message after it.
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            out += f"[{part!r}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{part}" if out else part
     return out

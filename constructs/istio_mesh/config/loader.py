@@ -22,6 +22,8 @@ from pydantic.fields import FieldInfo
 
 from istio_mesh.config.backend import STACK_KINDS, stack_name, state_location
 from istio_mesh.config.base import models_in
+from istio_mesh.config.document import document_problems
+from istio_mesh.config.document import yaml_type as _yaml_type
 from istio_mesh.config.errors import ConfigError, RuleViolation, format_path
 from istio_mesh.config.models import MeshConfig
 
@@ -29,19 +31,49 @@ CONFIG_SELECTOR_ENV = "MESH_CONFIG"
 STACK_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$")
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys, which PyYAML silently collapses."""
+    """SafeLoader that refuses duplicate keys, which PyYAML silently collapses,
+    and turns a scalar it cannot convert into a YAML error at its position.
+
+    PyYAML lets Python's own errors escape for scalars such as ``2001-13-45``
+    (a timestamp with month 13, ValueError), ``!!bool maybe`` (KeyError),
+    ``!!timestamp text`` (AttributeError) or an integer of more than 4300
+    digits; a config error must say where the file is wrong instead. Every
+    input to a constructor is the user's text, so any such error is theirs.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception:  # noqa: BLE001 - see the class docstring
+            tag = node.tag.rsplit(":", 1)[-1]
+            shown = (_clipped(node.value) if isinstance(node, yaml.ScalarNode)
+                     else "this mapping" if isinstance(node, yaml.MappingNode) else "this list")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shown} as !!{tag}", node.start_mark
+            ) from None
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> Any:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue  # `<<: *defaults`: construct_mapping merges it; later keys win
         key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+        try:
+            first = seen.get(key)
+        except TypeError:
+            continue  # a list or mapping as key: construct_mapping refuses it by name
+        if first is not None:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
+                f"duplicate key {_clipped(key)} (first at line {first.start_mark.line + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node
@@ -83,14 +115,7 @@ def load_config(path: Path | str) -> MeshConfig:
 
 def parse_config(text: str, path: Path | str = "<config>") -> MeshConfig:
     """Validate config text; ``path`` only names the source in messages."""
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(path, [f"YAML syntax error{where}: {exc.problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, [f"YAML syntax error: {exc}"]) from None
+    data = _read_yaml(text, path)
     if data is None:
         raise ConfigError(
             path, ["file is empty; expected a mapping of settings such as 'istiod:'"]
@@ -98,12 +123,40 @@ def parse_config(text: str, path: Path | str = "<config>") -> MeshConfig:
     if not isinstance(data, dict):
         raise ConfigError(
             path,
-            [f"expected a mapping of settings at the top level, got a {_yaml_type(data)}"],
+            [f"expected a mapping of settings at the top level, got {_a(_yaml_type(data))}"],
         )
+    problems = document_problems(data)
+    if problems:
+        raise ConfigError(path, problems)
     try:
         return MeshConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(path, describe_validation_error(exc)) from None
+
+
+def _read_yaml(text: str, path: Path | str) -> Any:
+    """The YAML document in ``text``, or a ConfigError with a one-line reason."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = exc.problem or exc.context or "cannot be parsed"
+        raise ConfigError(path, [f"YAML syntax error{where}: {reason}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        reason = str(exc).splitlines()[0]
+        raise ConfigError(
+            path, [f"YAML syntax error at line {line}, column {column}: {reason}"]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, [f"YAML syntax error: {' '.join(str(exc).split())}"]) from None
+    except RecursionError:
+        # PyYAML composes nested collections recursively.
+        raise ConfigError(
+            path, ["YAML syntax error: lists and mappings are nested too deeply to read"]
+        ) from None
 
 
 def describe_validation_error(exc: ValidationError) -> list[str]:
@@ -138,9 +191,13 @@ def _user_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
     # Discriminated unions add the tag to the location ("connection",
     # "kubeconfig", "context"); the user never wrote it.
     unions = _union_tags()
+    # A dict key that fails validation gets "[key]" after it; the path to the
+    # key already says where.
     out: list[str | int] = []
     for i, part in enumerate(loc):
         if i and part in unions.get(str(loc[i - 1]), ()):
+            continue
+        if part == "[key]":
             continue
         out.append(part)
     return tuple(out)
@@ -156,21 +213,31 @@ def _describe(error: Any, loc: tuple[str | int, ...]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "union_tag_invalid":
-        return f"got {error['ctx']['tag']!r}; allowed: {error['ctx']['expected_tags']}"
+        return f"got {_clipped(error['ctx']['tag'])}; allowed: {error['ctx']['expected_tags']}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"got {value!r}; allowed: {_bounds(loc)}"
+        return f"got {_clipped(value)}; allowed: {_bounds(loc)}"
     if kind == "string_type" and isinstance(value, (int, float)):
-        return f"got {value!r} ({_yaml_type(value)}); must be a string: put it in quotes"
+        return f"got {_clipped(value)} ({_yaml_type(value)}); must be a string: put it in quotes"
     if kind == "value_error":
-        return f"got {value!r}; {error['ctx']['error']}"
+        return f"got {_clipped(value)}; {error['ctx']['error']}"
     message = error["msg"]
     if message.startswith("Input should be "):
         message = message[len("Input should be ") :]
-        text = f"got {value!r} ({_yaml_type(value)}); must be {message}"
+        text = f"got {_clipped(value)} ({_yaml_type(value)}); must be {message}"
         if isinstance(value, bool) and kind in ("enum", "literal_error", "string_type"):
             text += " (YAML reads yes/no/on/off as booleans: put the value in quotes)"
         return text
-    return f"got {value!r}; {message}"
+    return f"got {_clipped(value)}; {message}"
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def _clipped(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut short so that one problem stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _bounds(loc: Sequence[str | int]) -> str:
@@ -182,18 +249,6 @@ def _bounds(loc: Sequence[str | int]) -> str:
     if low is not None and high is not None:
         return f"{low} to {high}"
     return f"at least {low}" if low is not None else f"at most {high}"
-
-
-def _yaml_type(value: Any) -> str:
-    return {
-        bool: "boolean",
-        int: "integer",
-        float: "number",
-        str: "string",
-        list: "list",
-        dict: "mapping",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
 
 
 def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:

@@ -14,7 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from istio_mesh.config.backend import Backend, LocalBackend, check_remote_runs, require_backend_type
+from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.revision_rules import check_ambient, check_revisions
+from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_support
+from istio_mesh.config.protection import ProtectionSettings
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.config.credentials import ExecConnection
 from istio_mesh.config.errors import RuleViolation
@@ -625,6 +628,13 @@ class MeshConfig(MeshModel):
     """One cluster's mesh: what to install, how, and which policies to apply."""
 
     istio: IstioSettings = Field(default_factory=IstioSettings, description="Istio release.")
+    kubernetes_version: KubernetesVersion | None = Field(
+        default=None,
+        description=(
+            "The cluster's Kubernetes version, e.g. '1.33' (quote it). Set: an Istio version "
+            "that istio.io does not list as supporting it is refused. Unset: not checked."
+        ),
+    )
     istio_namespace: DnsLabel = Field(
         default="istio-system",
         description="Namespace of istiod and the mesh root namespace for mesh-wide policy.",
@@ -700,6 +710,9 @@ class MeshConfig(MeshModel):
     lint: LintSettings = Field(
         default_factory=LintSettings, description="Linter waivers for this config."
     )
+    protection: ProtectionSettings = Field(
+        default_factory=ProtectionSettings, description="Guards against destroying the mesh."
+    )
     multicluster: MulticlusterSettings | None = Field(
         default=None,
         description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
@@ -708,6 +721,17 @@ class MeshConfig(MeshModel):
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
         check_remote_runs(self.backend, self.connection.mode, getattr(self.connection, "command", None))
+        if self.kubernetes_version is not None:
+            for i, plane in enumerate(control_planes(self)):
+                field: tuple[str | int, ...] = (
+                    ("revisions", i, "version") if self.revisions else ("kubernetesVersion",)
+                )
+                check_kubernetes_support(
+                    plane.version,
+                    self.kubernetes_version,
+                    field=field,
+                    istio_field=f"revisions[{i}].version" if self.revisions else "istio.version",
+                )
         _refuse_repeats("gateways", [g.name for g in self.gateways])
         _refuse_repeats("namespaces", [n.name for n in self.namespaces])
         forbidden = RESERVED_NAMESPACES | {self.istio_namespace}

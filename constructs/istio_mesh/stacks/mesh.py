@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from istio_mesh.components import IstioMesh, MeshOutputs
-from istio_mesh.config.models import MeshConfig
 from istio_mesh.components.mesh import needs_kubernetes_provider
+from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
+from istio_mesh.config.backend import LocalBackend as LocalStateSettings
+from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
-from istio_mesh.stacks.state import state_backend
+from istio_mesh.stacks.state import previous_outputs, state_backend
 from istio_mesh.terraform import (
     Construct,
     HelmProvider,
@@ -24,6 +26,11 @@ class MeshStack(TerraformStack):
     (webhooks and Services, built-in kinds) or a plug-in CA's ``cacerts``
     secret: Istio custom resources go to the policies stack, planned after
     this one is applied.
+
+    With local state, each istiod revision also waits for its upgrade guard,
+    which refuses at plan time an in-place change of more than one Istio
+    minor version; it reads the stack's own last state back, which is wired
+    for the local backend only so far.
     """
 
     def __init__(self, scope: Construct, stack_id: str, *, config: MeshConfig) -> None:
@@ -60,3 +67,19 @@ class MeshStack(TerraformStack):
         self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
         self.gateways = self.mesh.gateways
         self.outputs = MeshOutputs(self, "outputs", mesh=self.mesh)
+        self.upgrade_guards: list[UpgradeGuard] = []
+        if isinstance(config.backend, LocalStateSettings):
+            previous = previous_outputs(self, stack_id, defaults={VERSIONS_OUTPUT: {}})
+            self.installed_versions = InstalledVersions(
+                self, "installed-versions", previous_versions=previous.get(VERSIONS_OUTPUT)
+            )
+            self.upgrade_guards = [
+                UpgradeGuard(
+                    self,
+                    f"upgrade-guard-{istiod.plane.release_name}",
+                    release=istiod.release,
+                    version=istiod.plane.version,
+                    installed=self.installed_versions,
+                )
+                for istiod in self.mesh.istiods.values()
+            ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from istio_mesh.components import IstioPolicies
+from istio_mesh.components.protection import DestroyProtection
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
 from istio_mesh.stacks.mesh import MeshStack
@@ -31,6 +32,11 @@ class PoliciesStack(TerraformStack):
         state_backend(self, config.backend, kind="policies", stack_name=stack_id)
         access = cluster_access(self, config.connection)
         kubernetes_provider(self, access)
+        self.protection = (
+            DestroyProtection(self, "destroy-protection")
+            if config.protection.prevent_destroy
+            else None
+        )
         self.policies = IstioPolicies(self, "policies", config=config)
         self.namespaces = self.policies.namespaces
         self.peer_authentications = self.policies.peer_authentications
