@@ -26,11 +26,12 @@ import pytest
 TERRAFORM = shutil.which("terraform")
 
 
-def _require_terraform() -> None:
+def require_terraform() -> str:
     # The project's machines and CI ship Terraform 1.11: a missing binary is
     # a broken environment, not a reason to pass without checking anything.
     if TERRAFORM is None:
         pytest.fail("these tests run the real Terraform; put terraform (>= 1.11) on PATH")
+    return TERRAFORM
 
 
 
@@ -67,7 +68,7 @@ class Project:
     cdktf.json, where the stack's relative backend path points."""
 
     def __init__(self, root: Path, stack: str) -> None:
-        _require_terraform()
+        require_terraform()
         self.root = root
         self.workdir = root / "cdktf.out" / "stacks" / stack
         self.workdir.mkdir(parents=True)

@@ -4,7 +4,7 @@ the root CA check, as Terraform receives them."""
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import Synth, helm_releases, release_values
+from terraform_harness import require_terraform
 
 ROOT_FINGERPRINT = "3e982ecfb002b35af3a949545e9e8459e783bef142a7a289fa303345753ddb02"
 
@@ -90,8 +91,8 @@ def test_primary_serving_remotes_exposes_istiod(synth: Synth) -> None:
 
 def _terraform(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["terraform", *args, "-input=false", "-no-color"],
-        cwd=workdir, env={"PATH": "/usr/bin:/bin:/usr/local/bin", "CHECKPOINT_DISABLE": "1", **env},
+        [require_terraform(), *args, "-input=false", "-no-color"],
+        cwd=workdir, env={"PATH": os.environ.get("PATH", ""), "CHECKPOINT_DISABLE": "1", **env},
         capture_output=True, text=True, timeout=120, check=False,
     )
 
@@ -106,7 +107,6 @@ def root_cert_variable(synth: Synth, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.skipif(shutil.which("terraform") is None, reason="needs the terraform binary")
 def test_terraform_refuses_a_root_certificate_of_another_ca(root_cert_variable: Path) -> None:
     # The fingerprint is sha256(trimspace(pem)); a value that hashes to it is
     # a stand-in for the real PEM, which Terraform never parses.
@@ -115,7 +115,6 @@ def test_terraform_refuses_a_root_certificate_of_another_ca(root_cert_variable: 
     assert "The root certificate is not the mesh's shared root" in other.stderr.replace("\n", " ")
 
 
-@pytest.mark.skipif(shutil.which("terraform") is None, reason="needs the terraform binary")
 def test_terraform_accepts_the_shared_root(root_cert_variable: Path, tmp_path: Path) -> None:
     variable = json.loads((root_cert_variable / "main.tf.json").read_text())
     condition = variable["variable"]["istio_root_cert"]["validation"][0]["condition"]
