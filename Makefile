@@ -15,7 +15,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test typecheck cli cdktf-synth clean
+.PHONY: help install synth test typecheck cli cdktf-synth bench graph clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,15 @@ cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy 
 
 cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
 	npx cdktf synth
+
+# Runs per benchmark case; BENCH_REPEAT=1 for a quick look.
+BENCH_REPEAT ?= 5
+
+bench: .venv/.synced  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
+	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
+
+graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
+	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
 
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache
