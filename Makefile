@@ -15,7 +15,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint clean
+.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint bench graph clean
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -67,6 +67,15 @@ example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesi
 		-r $(EXAMPLE)/requirements.txt dist/istio_mesh-*.whl
 	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python main.py
 	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python verify.py cdktf.out --installed
+
+# Runs per benchmark case; BENCH_REPEAT=1 for a quick look.
+BENCH_REPEAT ?= 5
+
+bench: .venv/.synced  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
+	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
+
+graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
+	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
 
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out

@@ -17,6 +17,7 @@ from pathlib import Path
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 from istio_mesh.output import run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.process_lifetime import exit_without_teardown, loading_bindings
 from istio_mesh.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
@@ -35,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
-    from istio_mesh.app import build_app
+    with loading_bindings():
+        from istio_mesh.app import build_app
 
     outdir = target_outdir()
     try:
@@ -53,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Entry point for ``python main.py``."""
-    sys.exit(main(sys.argv[1:]))
+    exit_without_teardown(main(sys.argv[1:]))
 
 
 if __name__ == "__main__":
