@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from istio_mesh.components.base import IstioBase
+from istio_mesh.components.ownership import FIELD_MANAGER
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.config.multicluster import (
     CONTROL_PLANE_CLUSTERS_ANNOTATION,
@@ -26,7 +27,6 @@ from istio_mesh.terraform import (
     TerraformVariable,
 )
 
-FIELD_MANAGER = "istio-mesh"
 
 # Variable suffix -> what to put in it.
 REMOTE_VARIABLES: dict[str, str] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from istio_mesh.components.ownership import FIELD_MANAGER
 from istio_mesh.config.models import NamespaceSettings
 from istio_mesh.policy.manifests import namespace_labels
 from istio_mesh.terraform import (
@@ -12,8 +13,6 @@ from istio_mesh.terraform import (
     NamespaceV1,
     NamespaceV1Metadata,
 )
-
-FIELD_MANAGER = "istio-mesh"
 
 
 class MeshNamespace(Construct):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from istio_mesh.components.istiod import Istiod
+from istio_mesh.components.ownership import FIELD_MANAGER
 from istio_mesh.policy.revision_tags import tag_service, tag_webhook
 from istio_mesh.terraform import Construct, KubernetesManifest, KubernetesManifestFieldManager
-
-FIELD_MANAGER = "istio-mesh"
 
 
 class RevisionTag(Construct):
