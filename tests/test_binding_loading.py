@@ -1,7 +1,8 @@
 """How ``istio_mesh.terraform`` loads the bindings: only the modules it uses,
 the package ``__init__`` deferred, the bindings' runtime type checks compiled
-out unless asked for, and none of it visible in the output or to a user who
-imports the bindings too.
+out unless asked for; and how ``main.py`` starts jsii's kernel (without its
+relay process). None of it may show in the output or to a user who imports
+the bindings too.
 
 The first tests run the loader on a small made-up package (no jsii); the
 others start processes, since what a process has imported cannot be undone.
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
+from istio_mesh.process_lifetime import DIRECT_KERNEL_ENV
 from istio_mesh.terraform import BINDING_MODULES, TYPE_CHECKS_ENV, load_bindings
 
 PACKAGE_INIT = """\
@@ -150,11 +152,25 @@ def test_the_table_names_the_packages_the_layout_rule_guards() -> None:
 
 PROBE = textwrap.dedent(
     """
-    import dis, json, sys
+    import contextlib, dis, json, os, sys
+    from istio_mesh.process_lifetime import loading_bindings
     {prelude}
-    from istio_mesh.app import build_app
+    with {loading}:
+        from istio_mesh.app import build_app
     from istio_mesh.config.loader import load_configs, select_config_paths
     import istio_mesh.terraform as t
+
+    def node_processes():
+        found, pending = 0, [str(os.getpid())]
+        while pending:
+            pid = pending.pop()
+            for task in os.listdir(f"/proc/{{pid}}/task"):
+                with open(f"/proc/{{pid}}/task/{{task}}/children") as children:
+                    for child in children.read().split():
+                        with open(f"/proc/{{child}}/comm") as comm:
+                            found += comm.read().strip() == "node"
+                        pending.append(child)
+        return found
 
     def checked(cls):
         return any(i.argval == "check_type" for i in dis.get_instructions(cls.__init__))
@@ -165,6 +181,7 @@ PROBE = textwrap.dedent(
             if m.startswith("cdktf_cdktf_provider_kubernetes.") and not m.endswith("._private")),
         "checked": {{"Manifest": checked(t.KubernetesManifest), "Release": checked(t.HelmRelease),
                      "TerraformOutput": checked(t.TerraformOutput)}},
+        "node_processes": node_processes(),
     }}
     build_app(load_configs(select_config_paths(sys.argv[1])), outdir=sys.argv[2]).synth()
     {after}
@@ -188,8 +205,8 @@ USER_AFTER = textwrap.dedent(
 )
 
 
-def _run(prelude: str, after: str, tmp: Path, env: dict[str, str]) -> dict[str, Any]:
-    script = PROBE.format(prelude=prelude, after=after)
+def _run(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str]) -> dict[str, Any]:
+    script = PROBE.format(prelude=prelude, loading=loading, after=after)
     configs = ",".join(str(p) for p in sorted((REPO / "config").glob("*.yaml")))
     done = subprocess.run(
         [sys.executable, "-c", script, configs, str(tmp / "out"),
@@ -211,14 +228,19 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def loaded_our_way(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
     tmp = tmp_path_factory.mktemp("ours")
-    return _run("", USER_AFTER, tmp, {TYPE_CHECKS_ENV: ""}), tmp
+    # As main.py loads them: only the modules used, checks compiled out, jsii's
+    # kernel started without its relay.
+    env = {TYPE_CHECKS_ENV: "", DIRECT_KERNEL_ENV: ""}
+    return _run("", "loading_bindings()", USER_AFTER, tmp, env), tmp
 
 
 @pytest.fixture(scope="module")
 def loaded_whole_first(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
     tmp = tmp_path_factory.mktemp("whole")
     prelude = "import cdktf, cdktf_cdktf_provider_helm, cdktf_cdktf_provider_kubernetes"
-    return _run(prelude, "", tmp, {TYPE_CHECKS_ENV: "1"}), tmp
+    # As a plain cdktf program loads them: whole, checked, jsii's own launcher.
+    env = {TYPE_CHECKS_ENV: "1", DIRECT_KERNEL_ENV: "0"}
+    return _run(prelude, "contextlib.nullcontext()", "", tmp, env), tmp
 
 
 def test_only_the_kubernetes_modules_we_use_are_imported(
@@ -243,6 +265,13 @@ def test_the_runtime_type_checks_are_compiled_out_of_what_we_load(
         "Manifest": False, "Release": False, "TerraformOutput": False}
     assert loaded_whole_first[0]["checked"] == {
         "Manifest": True, "Release": True, "TerraformOutput": True}
+
+
+def test_jsii_kernel_runs_without_its_relay_process(
+    loaded_our_way: tuple[dict[str, Any], Path], loaded_whole_first: tuple[dict[str, Any], Path],
+) -> None:
+    assert loaded_our_way[0]["node_processes"] == 1
+    assert loaded_whole_first[0]["node_processes"] == 2  # jsii's launcher, then the kernel
 
 
 def test_a_user_importing_the_packages_afterwards_gets_them_whole(
