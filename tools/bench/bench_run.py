@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 PROBE = HERE / "bench_probe.py"
 REPO = HERE.parents[1]
 TERRAFORM_PY = REPO / "constructs" / "istio_mesh" / "terraform.py"
@@ -292,19 +293,13 @@ def _row(label: str, m: Measured, whole: Measured, width: int = 30) -> str:
     )
 
 
-def _strip_metadata(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_metadata(v) for k, v in value.items() if k != "//"}
-    if isinstance(value, list):
-        return [_strip_metadata(v) for v in value]
-    return value
-
-
 def same_terraform(ours: Path, theirs: Path, stacks: Sequence[str]) -> bool:
     """Whether two outputs hold the same Terraform JSON for ``stacks``, apart
     from cdktf's ``//`` metadata (construct paths differ by design)."""
+    from handwritten_prod import without_metadata
+
     def read(root: Path, stack: str) -> Any:
-        return _strip_metadata(json.loads((root / "stacks" / stack / "cdk.tf.json").read_text()))
+        return without_metadata(json.loads((root / "stacks" / stack / "cdk.tf.json").read_text()))
 
     return all(read(ours, s) == read(theirs, s) for s in stacks)
 
@@ -493,6 +488,12 @@ def repeat_default() -> int:
     return int(value) if value else DEFAULT_REPEAT
 
 
+def results_path(record: bool) -> Path:
+    """Where a run writes its figures: under build/ (not committed), or the
+    recorded ones the docs quote."""
+    return REPO / ("benchmarks" if record else "build/bench") / "results.json"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=repeat_default(),
@@ -507,7 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    out = REPO / ("benchmarks" if args.record else "build/bench") / "results.json"
+    out = results_path(args.record)
     configs = sorted((REPO / "config").glob("*.yaml"))
     fleet = [int(n) for n in args.fleet.split(",") if n]
     facts = machine()

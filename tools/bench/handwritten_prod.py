@@ -11,7 +11,9 @@ and no intermediate constructs; what the typed API cannot say takes one
 ``terraform.py`` (only the modules used, runtime checks compiled out), so
 the gap to our synth is our code and our construct tree, not the loading.
 
-Run ``python tools/bench/handwritten_prod.py OUTDIR``.
+Run ``python tools/bench/handwritten_prod.py OUTDIR``. When prod's output
+changes (a test says so), ``python tools/bench/handwritten_prod.py --refresh
+CDKTF_OUT`` rewrites ``prod_terraform.json`` from a synthesized ``cdktf.out``.
 """
 
 from __future__ import annotations
@@ -119,6 +121,28 @@ RESOURCES = {
 }
 
 
+STACKS = ("prod-mesh", "prod-policies")
+
+
+def without_metadata(value: Any) -> Any:
+    """Terraform JSON without cdktf's ``//`` blocks (construct paths, override
+    lists): what Terraform reads."""
+    if isinstance(value, dict):
+        return {k: without_metadata(v) for k, v in value.items() if k != "//"}
+    if isinstance(value, list):
+        return [without_metadata(v) for v in value]
+    return value
+
+
+def refresh(synthesized: Path) -> None:
+    """Rewrite ``prod_terraform.json`` from prod's stacks in ``synthesized``."""
+    stacks = {
+        name: without_metadata(json.loads((synthesized / "stacks" / name / "cdk.tf.json").read_text()))
+        for name in STACKS
+    }
+    DATA.write_text(json.dumps(stacks, indent=1, sort_keys=True))
+
+
 def main(outdir: str) -> None:
     t = terraform_module()
     app = t.App(outdir=outdir)
@@ -128,4 +152,7 @@ def main(outdir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--refresh":
+        refresh(Path(sys.argv[2]))
+    else:
+        main(sys.argv[1])
