@@ -24,7 +24,7 @@ import marshal
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
 
 TYPE_CHECKS_ENV = "ISTIO_MESH_BINDING_TYPE_CHECKS"
@@ -125,7 +125,7 @@ class _UncheckedLoader(importlib.machinery.SourceFileLoader):
     written, the ordinary bytecode is used: compiling a large module on
     every run would cost more than its checks."""
 
-    def get_code(self, fullname: str) -> object:
+    def get_code(self, fullname: str) -> CodeType | None:
         source = self.get_filename(fullname)
         cache = importlib.util.cache_from_source(source, optimization=1)
         stat = os.stat(source)
@@ -136,7 +136,8 @@ class _UncheckedLoader(importlib.machinery.SourceFileLoader):
             with open(cache, "rb") as file:
                 data = file.read()
             if data[:16] == header:
-                return marshal.loads(data[16:])
+                code: CodeType = marshal.loads(data[16:])
+                return code
         except (OSError, EOFError, ValueError, TypeError):
             pass
         if sys.dont_write_bytecode or not _writable(os.path.dirname(cache)):

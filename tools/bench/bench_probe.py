@@ -122,7 +122,7 @@ class JsiiCalls:
             counts[kind] = counts.get(kind, 0) + 1
             return send(node, request, response_type)
 
-        process._NodeProcess.send = counting
+        setattr(process._NodeProcess, "send", counting)
 
 
 def profile_by_origin(run: Callable[[], object]) -> dict[str, float]:
