@@ -89,9 +89,12 @@ def test_fleet_configs_are_valid_copies_with_their_own_context(tmp_path: Path) -
 def test_the_cases_in_the_order_they_are_printed(tmp_path: Path) -> None:
     found = bench_run.cases([REPO / "config" / "dev.yaml"], [1, 10], tmp_path)
     assert [c.key for c in found] == [
-        "whole", "used", "handwritten", "config:dev", "fleet:1", "fleet:10", "checks:10"]
-    assert dict(found[-1].env) == {"ISTIO_MESH_BINDING_TYPE_CHECKS": "1"}
-    assert found[-1].argv == found[-2].argv
+        "whole", "used", "handwritten", "config:dev", "fleet:1", "fleet:10", "checks:10",
+        "before:10"]
+    assert dict(found[-2].env) == {"ISTIO_MESH_BINDING_TYPE_CHECKS": "1"}
+    assert dict(found[-1].env) == {
+        "ISTIO_MESH_BINDING_TYPE_CHECKS": "1", "ISTIO_MESH_JSII_DIRECT": "0"}
+    assert found[-1].argv == found[-2].argv == found[-3].argv
 
 
 def test_profile_origins() -> None:
@@ -139,6 +142,7 @@ def test_report_gives_ratios_per_cluster_costs_and_the_targets(tmp_path: Path) -
         _measured("fleet:1", "1 cluster", [4.0, 4.1, 4.4], 4.0),
         _measured("fleet:100", "100 clusters", [13.0, 12.0, 11.0], 10.0),
         _measured("checks:100", "100 clusters, checks kept", [19.0, 18.0, 17.5], 14.0),
+        _measured("before:100", "100 clusters, checks + relay", [25.0, 24.0, 27.0], 16.0),
     )}
     lines, document = report(measured, None, 3, FACTS)
     text = "\n".join(lines)
@@ -151,8 +155,11 @@ def test_report_gives_ratios_per_cluster_costs_and_the_targets(tmp_path: Path) -
     assert document["seconds_per_further_cluster"] == {
         "fleet:100": {"wall_min": 0.0707, "cpu": 0.0606},
         "checks:100": {"wall_min": 0.1364, "cpu": 0.101},
+        "before:100": {"wall_min": 0.2020, "cpu": 0.1212},
     }
     assert "each further cluster (100 clusters, checks kept): 136 ms wall" in text
+    assert document["per_cluster_ratio_to_before"] == {"wall_min": 0.35, "cpu": 0.5}
+    assert "each further cluster now costs 0.35 of what it did before (wall, best runs)" in text
     # prod: best of 3 is 3.92 s, 0.49 of the whole import's best 8.0 s; the
     # fleet's best of its first 2 runs is 12.0 s, 1.5 of it.
     assert document["targets"]["prod_best_of_3"] == {"ratio": 0.49, "target": 0.5, "met": True}

@@ -13,9 +13,10 @@ teardown, as ``main.py`` does. Printed, in this order:
     ``istio_mesh/terraform.py`` does;
   * prod written by hand (``handwritten_prod.py``: the floor a user could
     reach) and our synth of each shipped config (``main.py``);
-  * a fleet of 1, 10 and 100 copies of prod in one app, with ratios, and the
-    100 again with the bindings' runtime type checks kept, to show what
-    compiling them out saves per cluster;
+  * a fleet of 1, 10 and 100 copies of prod in one app, with ratios; the
+    100 again with the bindings' runtime type checks kept, and with those
+    and jsii's relay process kept (each further cluster as it cost before
+    issue 17), to show what each change saves per cluster;
   * where the time of the 100 goes (cProfile by origin; jsii requests per
     cluster, each a round trip to node);
   * peak memory of every case; each config's deploy critical path;
@@ -55,6 +56,7 @@ DEFAULT_REPEAT = 3
 FLEET_SIZES = (1, 10, 100)
 FLEET_TEMPLATE = "prod"
 CHECKS_ENV = "ISTIO_MESH_BINDING_TYPE_CHECKS"
+DIRECT_ENV = "ISTIO_MESH_JSII_DIRECT"
 # Issue 17's targets, against the whole-package import (best runs).
 PROD_TARGET = 0.5
 FLEET_TARGET = 1.5
@@ -150,6 +152,7 @@ def run_probe(case: Case, outdir: Path | None, profile: bool = False) -> Sample:
     env.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     env.pop(CHECKS_ENV, None)
+    env.pop(DIRECT_ENV, None)
     env.update(dict(case.env))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -205,6 +208,9 @@ def cases(configs: Sequence[Path], fleet: Sequence[int], scratch: Path) -> list[
         largest = max(fleet)
         found.append(Case(f"checks:{largest}", ("synth", selectors[largest]),
                           f"{largest} clusters, checks kept", ((CHECKS_ENV, "1"),)))
+        found.append(Case(f"before:{largest}", ("synth", selectors[largest]),
+                          f"{largest} clusters, checks + relay", ((CHECKS_ENV, "1"),
+                                                                 (DIRECT_ENV, "0"))))
     return found
 
 
@@ -370,7 +376,8 @@ def _fleet(measured: dict[str, Measured], whole: Measured, document: dict[str, A
         f"  {'clusters':<28}{'wall':>17}{'x 1':>7}{'x whole':>9}{'CPU':>10}{'x 1':>7}",
     ]
     fleet: dict[str, Any] = {}
-    rows = keys + [k for k in measured if k.startswith("checks:")]
+    variants = [k for k in measured if k.startswith(("checks:", "before:"))]
+    rows = keys + variants
     for key in rows:
         m = measured[key]
         wall, wall_min, cpu = m.median("wall_seconds"), m.minimum("wall_seconds"), m.median("cpu_seconds")
@@ -385,7 +392,7 @@ def _fleet(measured: dict[str, Measured], whole: Measured, document: dict[str, A
     document["fleet"] = fleet
     if len(keys) > 1:
         per: dict[str, dict[str, float]] = {}
-        for key in [keys[-1], *[k for k in measured if k.startswith("checks:")]]:
+        for key in [keys[-1], *variants]:
             m, extra = measured[key], _size(keys[-1]) - _size(keys[0])
             per[key] = {
                 "wall_min": (m.minimum("wall_seconds") - base.minimum("wall_seconds")) / extra,
@@ -397,6 +404,13 @@ def _fleet(measured: dict[str, Measured], whole: Measured, document: dict[str, A
             lines.append(
                 f"  each further cluster ({measured[key].case.label}): "
                 f"{d['wall_min'] * 1000:.0f} ms wall (best runs), {d['cpu'] * 1000:.0f} ms CPU")
+        before = next((k for k in variants if k.startswith("before:")), None)
+        if before is not None:
+            ratios = {kind: per[keys[-1]][kind] / per[before][kind] for kind in ("wall_min", "cpu")}
+            document["per_cluster_ratio_to_before"] = {k: round(v, 3) for k, v in ratios.items()}
+            lines.append(
+                f"  each further cluster now costs {ratios['wall_min']:.2f} of what it did before "
+                f"(wall, best runs), {ratios['cpu']:.2f} (CPU) (target: about 0.5 or less)")
     return lines
 
 
