@@ -100,6 +100,7 @@ def test_the_cases_in_the_order_they_are_printed(tmp_path: Path) -> None:
 def test_profile_origins() -> None:
     assert origin("/x/constructs/istio_mesh/app.py", "build_app") == "istio_mesh (our code)"
     assert origin("~", "<method 'readline' of '_io.BufferedReader' objects>").startswith("waiting")
+    assert origin("~", "<method 'flush' of '_io.BufferedWriter' objects>").startswith("waiting")
     assert origin("/v/site-packages/typeguard/__init__.py", "check_type").startswith("binding type")
     assert origin("/v/site-packages/jsii/_kernel/__init__.py", "create").startswith("jsii")
     assert origin("/v/site-packages/cdktf_cdktf_provider_helm/release/__init__.py",

@@ -153,7 +153,9 @@ def origin(filename: str, function: str) -> str:
     path = filename.replace("\\", "/")
     if "/istio_mesh/" in path:
         return "istio_mesh (our code)"
-    if "readline" in function:
+    if "readline" in function or "flush" in function:
+        # Reading node's answer, and writing the request: the write wakes the
+        # kernel, which often runs at once, before the writer resumes.
         return "waiting for node (jsii kernel work)"
     if "/typeguard/" in path or path.endswith("/typing.py"):
         return "binding type checks (typeguard, get_type_hints)"
