@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -66,6 +67,7 @@ def test_the_direct_kernel_is_set_up_only_inside_the_block(monkeypatch: pytest.M
     monkeypatch.delenv("JSII_RUNTIME", raising=False)
     monkeypatch.delenv(DIRECT_KERNEL_ENV, raising=False)
     monkeypatch.setenv("NODE_OPTIONS", "--no-warnings")
+    monkeypatch.delitem(sys.modules, "constructs._jsii", raising=False)  # kernel not started
     with direct_kernel():
         runtime = Path(os.environ["JSII_RUNTIME"])
         assert os.environ["NODE_OPTIONS"] == "--no-warnings --preserve-symlinks"
@@ -78,11 +80,20 @@ def test_the_direct_kernel_is_set_up_only_inside_the_block(monkeypatch: pytest.M
 
 def test_a_runtime_the_user_chose_or_the_switch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
+    monkeypatch.delitem(sys.modules, "constructs._jsii", raising=False)
     monkeypatch.setenv("JSII_RUNTIME", "/their/runtime.js")
     with direct_kernel():
         assert os.environ["JSII_RUNTIME"] == "/their/runtime.js"
         assert "NODE_OPTIONS" not in os.environ
     monkeypatch.delenv("JSII_RUNTIME")
     monkeypatch.setenv(DIRECT_KERNEL_ENV, "0")
+    with direct_kernel():
+        assert "JSII_RUNTIME" not in os.environ
+
+
+def test_nothing_changes_once_the_kernel_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JSII_RUNTIME", raising=False)
+    monkeypatch.delenv(DIRECT_KERNEL_ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "constructs._jsii", ModuleType("constructs._jsii"))
     with direct_kernel():
         assert "JSII_RUNTIME" not in os.environ

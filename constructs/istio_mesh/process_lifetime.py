@@ -77,7 +77,10 @@ def direct_kernel() -> Iterator[None]:
     ``ISTIO_MESH_JSII_DIRECT=0``. The environment is restored on exit.
     """
     runtime = None
-    if os.environ.get(DIRECT_KERNEL_ENV) != "0" and "JSII_RUNTIME" not in os.environ:
+    # jsii starts its kernel when the first assembly loads, and every binding
+    # loads that of the constructs library first: once loaded, it is too late.
+    started = "constructs._jsii" in sys.modules
+    if not started and os.environ.get(DIRECT_KERNEL_ENV) != "0" and "JSII_RUNTIME" not in os.environ:
         runtime = _write_direct_runtime()
     if runtime is None:
         yield
