@@ -13,6 +13,7 @@ from conftest import (
     SHIPPED,
     SNAPSHOTTED,
     Synth,
+    config_from,
     expected_release_version,
     helm_releases,
     release_values,
@@ -252,13 +253,14 @@ def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, Mesh
 
 def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, Istiod
-    from istio_mesh.config.control_planes import control_planes
+    from istio_mesh.plan import mesh_plan
     from istio_mesh.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
-    prod = all_configs["prod"]
-    base = IstioBase(stack, "base", config=prod)
+    plan = mesh_plan(config_from("cni: {enabled: true}"))
+    base = IstioBase(stack, "base", release=plan.base)
     with pytest.raises(
-        ValueError, match="config enables cni in sidecar mode: pass the IstioCni construct as cni="
+        ValueError,
+        match=r"^release 'istiod' comes after helm_release.istio-cni in the mesh plan; ",
     ):
-        Istiod(stack, "istiod", config=prod, plane=control_planes(prod)[0], base=base)
+        Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource])
