@@ -81,6 +81,8 @@ class NamespaceItem:
     create: bool
     labels: Mapping[str, str]
     field_manager: str
+    after: tuple[str, ...] = ()
+    """Always empty: a namespace is the first thing of its stack."""
 
     @property
     def address(self) -> str:
