@@ -127,16 +127,18 @@ def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
 
 
 def expected_release_version(config: MeshConfig, release_name: str) -> str:
-    """The chart version a release must install: istiod revisions their own,
-    gateways their revision's, the rest (base, cni, ztunnel) istio.version."""
-    from istio_mesh.config.control_planes import control_planes, resolve
-
-    for plane in control_planes(config):
-        if plane.release_name == release_name:
-            return plane.version
+    """The chart version a release must install, worked out here from the
+    config's fields alone (not with the plan code under test): an istiod
+    revision its own version, a gateway the version of the revision its
+    ``revision`` (or the default revision) names, directly or through a tag;
+    everything else (base, cni, ztunnel) ``istio.version``."""
+    pinned = config.istio.version
+    revisions = {r.name: r.version or pinned for r in config.revisions}
+    releases = {("istiod" if name == "default" else f"istiod-{name}"): v for name, v in revisions.items()}
+    if release_name in releases:
+        return releases[release_name]
     for gateway in config.gateways:
         if gateway.name == release_name:
-            plane = resolve(config, gateway.revision)
-            assert plane is not None
-            return plane.version
-    return config.istio.version
+            wanted = gateway.revision or config.default_revision or "default"
+            return revisions.get(config.revision_tags.get(wanted, wanted), pinned)
+    return pinned
