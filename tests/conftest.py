@@ -98,6 +98,27 @@ def synth(tmp_path_factory: pytest.TempPathFactory, all_configs: dict[str, MeshC
     return synthesize(all_configs, tmp_path_factory.mktemp("cdktf.out"))
 
 
+def fresh_stack(name: str = "test") -> Any:
+    """A new, empty stack in a new app, for one construct test."""
+    from istio_mesh.terraform import App, TerraformStack
+
+    return TerraformStack(App(), name)
+
+
+def synth_stack(stack: Any) -> dict[str, Any]:
+    """What ``stack`` synthesizes to, in memory, without cdktf's ``//`` blocks."""
+    from istio_mesh.terraform import Testing
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k != "//"}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return dict(strip(json.loads(Testing.synth(stack))))
+
+
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return stack.get("resource", {}).get("helm_release", {})
 

@@ -27,6 +27,7 @@ from cdktf import (
     TerraformResourceLifecycle,
     TerraformStack,
     TerraformVariable,
+    Testing,
 )
 from cdktf_cdktf_provider_helm.provider import (
     HelmProvider,
@@ -85,4 +86,5 @@ __all__ = [
     "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
+    "Testing",
 ]

@@ -81,6 +81,7 @@ class ManifestSet(Construct):
         super().__init__(scope, construct_id)
         rendered = rendered if rendered is not None else Rendered()
         self.items = tuple(items)
+        rendered.check_new(item.address for item in self.items)
         self.resources: list[KubernetesManifest] = []
         for item in self.items:
             resource = render_manifest(

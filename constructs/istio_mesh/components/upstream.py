@@ -20,9 +20,17 @@ class Rendered:
     def __init__(self) -> None:
         self._by_address: dict[str, ITerraformDependable] = {}
 
+    def check_new(self, addresses: Iterable[str]) -> None:
+        """Refuse addresses rendered already or listed twice, before rendering
+        them: two Terraform resources at one address cannot both exist."""
+        seen = set(self._by_address)
+        for address in addresses:
+            if address in seen:
+                raise ValueError(f"two resources at {address}: Terraform addresses must be unique")
+            seen.add(address)
+
     def add(self, address: str, resource: ITerraformDependable) -> None:
-        if address in self._by_address:
-            raise ValueError(f"two resources at {address}: Terraform addresses must be unique")
+        self.check_new([address])
         self._by_address[address] = resource
 
     def upstream(self, addresses: Iterable[str]) -> list[ITerraformDependable]:
