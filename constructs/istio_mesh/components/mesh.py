@@ -66,12 +66,14 @@ class IstioMesh(Construct):
             TerraformStack.of(self).add_override("terraform.required_version", ">= 1.11")
         rendered = Rendered()
         helm, kubernetes = provider, kubernetes_provider
+        self._charts: list[IstioChart] = []
 
         def chart(kind: type[_Chart], construct_id: str, item: HelmReleaseItem) -> _Chart:
             rendered_chart = kind(
                 self, construct_id, release=item, after=rendered.upstream(item.after), provider=helm
             )
             rendered.add(item.address, rendered_chart.resource)
+            self._charts.append(rendered_chart)
             return rendered_chart
 
         plan_ = self.plan
@@ -132,7 +134,7 @@ class IstioMesh(Construct):
     @property
     def releases(self) -> list[HelmRelease]:
         """Every Helm release of the mesh, in plan order."""
-        return [c for c in self.node.find_all() if isinstance(c, HelmRelease)]
+        return [chart.release for chart in self._charts]
 
     @property
     def outputs(self) -> dict[str, Any]:
