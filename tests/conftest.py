@@ -105,18 +105,21 @@ def fresh_stack(name: str = "test") -> Any:
     return TerraformStack(App(), name)
 
 
+def without_metadata(node: Any) -> Any:
+    """``node`` without cdktf's ``//`` blocks (construct paths, tool versions;
+    Terraform ignores them), at every depth."""
+    if isinstance(node, dict):
+        return {key: without_metadata(value) for key, value in node.items() if key != "//"}
+    if isinstance(node, list):
+        return [without_metadata(value) for value in node]
+    return node
+
+
 def synth_stack(stack: Any) -> dict[str, Any]:
     """What ``stack`` synthesizes to, in memory, without cdktf's ``//`` blocks."""
     from istio_mesh.terraform import Testing
 
-    def strip(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k != "//"}
-        if isinstance(node, list):
-            return [strip(v) for v in node]
-        return node
-
-    return dict(strip(json.loads(Testing.synth(stack))))
+    return dict(without_metadata(json.loads(Testing.synth(stack))))
 
 
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

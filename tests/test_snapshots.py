@@ -19,7 +19,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from conftest import SNAPSHOTTED, Synth
+from conftest import SNAPSHOTTED, Synth, without_metadata
 
 
 STACKS = [f"{n}-{k}" for n in SNAPSHOTTED for k in ("mesh", "policies")]
@@ -33,15 +33,6 @@ SAME_AS = {
     "upgrade-step-5-policies": "upgrade-step-3-policies",
 }
 """Stack -> the snapshotted stack whose output it repeats, but for its name."""
-
-
-def without_metadata(node: Any) -> Any:
-    """``node`` without cdktf's ``//`` blocks, at every depth."""
-    if isinstance(node, dict):
-        return {key: without_metadata(value) for key, value in node.items() if key != "//"}
-    if isinstance(node, list):
-        return [without_metadata(value) for value in node]
-    return node
 
 
 def _reviewable(stack: dict[str, Any]) -> dict[str, Any]:
