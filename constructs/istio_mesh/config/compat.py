@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from istio_mesh.config.errors import RuleViolation
-from istio_mesh.versions import parse_version
+from istio_mesh.config.versions import parse_version
 
 # Source: istio.io, Supported Releases, "Support status of Istio releases",
 # column "Supported Kubernetes Versions":

@@ -33,16 +33,43 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
+from istio_mesh.config.backend import STACK_NAME
+from istio_mesh.config.base import MeshModel
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.describe import describe_validation_error
+from istio_mesh.config.document import document_problems
 from istio_mesh.config.errors import ConfigError, format_path
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.merge import deep_merge
 from istio_mesh.config.multicluster import EASTWEST_KIND
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.reader import read_text, read_yaml
 
 FLEET_DIRECTORY = "fleets"
 _DERIVED = ("clusterName", "remoteSecrets", "externalIstiod")
+
+
+class FleetMesh(MeshModel):
+    """One mesh of a fleet: settings its clusters share, and the clusters."""
+
+    shared: dict[str, Any] | None = Field(
+        default=None,
+        description="Cluster settings every cluster of the mesh starts from.",
+    )
+    clusters: dict[str, dict[str, Any] | None] = Field(
+        description=(
+            "Cluster name -> its own settings, deep-merged over shared (maps key by key, "
+            "lists replaced whole). The name also names the cluster's stacks."
+        ),
+    )
+
+
+class Fleet(MeshModel):
+    """A fleet file: one or more meshes of several clusters each."""
+
+    meshes: dict[str, FleetMesh] = Field(
+        description="Mesh name -> {shared, clusters}; the name is the clusters' default mesh ID.",
+    )
 
 
 def is_fleet_path(path: Path | str) -> bool:
@@ -52,37 +79,86 @@ def is_fleet_path(path: Path | str) -> bool:
 
 
 def load_fleet(path: Path | str) -> dict[str, MeshConfig]:
-    """Every cluster of every mesh in the fleet file, keyed by cluster name."""
-    from istio_mesh.config.loader import STACK_NAME
+    """Every cluster of every mesh in the fleet file, keyed by cluster name.
 
+    The file goes through the cluster files' reader and document checks, each
+    cluster's settings checked on their own (``meshes.<mesh>.clusters.<name>``
+    is their top level), so a value refused in a cluster file is refused here
+    with the same message.
+    """
     path = Path(path)
-    data = _read_mapping(path)
-    problems: list[str] = []
-    meshes = data.get("meshes")
-    extra = sorted(str(k) for k in data if k != "meshes")
-    if extra:
-        problems.append(f"{extra[0]}: unknown key; allowed keys: meshes")
-    if not isinstance(meshes, dict) or not meshes:
-        problems.append("meshes: required: a mapping of mesh name -> {shared, clusters}")
+    data = read_yaml(read_text(path), path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, ["expected a fleet: a mapping with the key 'meshes'"])
+    problems = _document_problems(data)
+    if problems:
         raise ConfigError(path, problems)
+    try:
+        fleet = Fleet.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(path, describe_validation_error(exc, Fleet)) from None
+    raw = _merged_clusters(fleet, problems)
+    if problems:
+        raise ConfigError(path, problems)
+    configs: dict[str, MeshConfig] = {}
+    for mesh, clusters in raw.items():
+        _derive(mesh, clusters)
+        for cluster, settings in clusters.items():
+            try:
+                configs[cluster] = MeshConfig.model_validate(settings)
+            except ValidationError as exc:
+                at = ("meshes", mesh, "clusters", cluster)
+                problems += [_within(at, p) for p in describe_validation_error(exc)]
+    if problems:
+        raise ConfigError(path, problems)
+    for mesh, clusters in raw.items():
+        problems += check_mesh(mesh, {c: configs[c] for c in clusters})
+    if problems:
+        raise ConfigError(path, problems)
+    return configs
+
+
+def _document_problems(data: dict[Any, Any]) -> list[str]:
+    """The document checks, run on each cluster's and each mesh's shared
+    settings on their own and on the rest of the file around them."""
+    skeleton = dict(data)
+    parts: list[tuple[tuple[str | int, ...], Any]] = []
+    meshes = data.get("meshes")
+    if isinstance(meshes, dict):
+        skeleton["meshes"] = outline = {}
+        for mesh, body in meshes.items():
+            outline[mesh] = body
+            if not isinstance(mesh, str) or not isinstance(body, dict):
+                continue
+            outline[mesh] = inner = dict(body)
+            if "shared" in body:
+                inner["shared"] = None
+                parts.append((("meshes", mesh, "shared"), body["shared"]))
+            clusters = body.get("clusters")
+            if isinstance(clusters, dict):
+                inner["clusters"] = {c: None for c in clusters}
+                parts += [(("meshes", mesh, "clusters", c), own)
+                          for c, own in clusters.items() if isinstance(c, str)]
+    problems = document_problems(skeleton)
+    for at, part in parts:
+        problems += document_problems(part, at)
+    return problems
+
+
+def _merged_clusters(fleet: Fleet, problems: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """mesh -> cluster -> shared settings with the cluster's own merged over
+    them; what stops a cluster from being one goes to ``problems``."""
+    if not fleet.meshes:
+        problems.append("meshes: required: a mapping of mesh name -> {shared, clusters}")
     raw: dict[str, dict[str, dict[str, Any]]] = {}
     owner: dict[str, str] = {}
-    for mesh, body in meshes.items():
-        where = f"meshes.{mesh}"
-        if not isinstance(body, dict) or not isinstance(body.get("clusters"), dict) or not body["clusters"]:
-            problems.append(f"{where}.clusters: required: a mapping of cluster name -> settings")
-            continue
-        unknown = sorted(str(k) for k in body if k not in ("shared", "clusters"))
-        if unknown:
-            problems.append(f"{where}.{unknown[0]}: unknown key; allowed keys: clusters, shared")
-        shared = body.get("shared") or {}
-        if not isinstance(shared, dict):
-            problems.append(f"{where}.shared: expected a mapping of cluster settings")
-            continue
-        raw[str(mesh)] = {}
-        for cluster, own in body["clusters"].items():
-            at = f"{where}.clusters.{cluster}"
-            if not isinstance(cluster, str) or not STACK_NAME.match(cluster):
+    for mesh, body in fleet.meshes.items():
+        if not body.clusters:
+            problems.append(f"meshes.{mesh}.clusters: required: a mapping of cluster name -> settings")
+        raw[mesh] = {}
+        for cluster, own in body.clusters.items():
+            at = f"meshes.{mesh}.clusters.{cluster}"
+            if not STACK_NAME.match(cluster):
                 problems.append(
                     f"{at}: cluster name {cluster!r} cannot name stacks; use lowercase "
                     f"letters, digits and '-' (at most 42)"
@@ -94,57 +170,19 @@ def load_fleet(path: Path | str) -> dict[str, MeshConfig]:
                     f"cluster names must be unique in a fleet"
                 )
                 continue
-            owner[cluster] = str(mesh)
-            if own is not None and not isinstance(own, dict):
-                problems.append(f"{at}: expected a mapping of cluster settings")
-                continue
-            merged = deep_merge(shared, own or {})
+            owner[cluster] = mesh
+            merged = deep_merge(body.shared or {}, own or {})
             problems += _refuse_derived(at, merged, cluster)
-            raw[str(mesh)][cluster] = merged
-    if problems:
-        raise ConfigError(path, problems)
-    configs: dict[str, MeshConfig] = {}
-    for mesh, clusters in raw.items():
-        _derive(mesh, clusters)
-        for cluster, data_ in clusters.items():
-            try:
-                configs[cluster] = MeshConfig.model_validate(data_)
-            except ValidationError as exc:
-                from istio_mesh.config.loader import describe_validation_error
-
-                at = f"meshes.{mesh}.clusters.{cluster}"
-                problems += [f"{at}.{p}" for p in describe_validation_error(exc)]
-    if problems:
-        raise ConfigError(path, problems)
-    for mesh, clusters in raw.items():
-        problems += check_mesh(mesh, {c: configs[c] for c in clusters})
-    if problems:
-        raise ConfigError(path, problems)
-    return configs
+            raw[mesh][cluster] = merged
+    return raw
 
 
-def _read_mapping(path: Path) -> dict[Any, Any]:
-    """The file's top-level mapping, with the cluster loader's wording for
-    unreadable files and YAML errors (kept here so the loader stays as is)."""
-    from istio_mesh.config.loader import _StrictLoader
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(path, ["file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(path, [f"YAML syntax error{where}: {exc.problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, [f"YAML syntax error: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise ConfigError(path, ["expected a fleet: a mapping with the key 'meshes'"])
-    return data
+def _within(at: tuple[str, ...], problem: str) -> str:
+    """A cluster's problem, its path prefixed with where the cluster is in the fleet."""
+    field, sep, message = problem.partition(": ")
+    inner = "" if field == "(top level)" else field
+    joined = format_path(at) + (inner if inner.startswith("[") or not inner else f".{inner}")
+    return f"{joined}{sep}{message}"
 
 
 def _refuse_derived(at: str, merged: Mapping[str, Any], cluster: str) -> list[str]:

@@ -21,7 +21,7 @@ from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
 
 NETWORK_LABEL = "topology.istio.io/network"
 CONTROL_PLANE_CLUSTERS_ANNOTATION = "topology.istio.io/controlPlaneClusters"

@@ -16,9 +16,10 @@ from pydantic import AfterValidator, Field, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.namespaces import RESERVED_NAMESPACES
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
 
 DEFAULT_DENY_POLICY = "allow-nothing"
 """Name of the mesh-wide allow-nothing policy in the root namespace."""
@@ -244,9 +245,6 @@ class CertificateAuthority(MeshModel):
 
 def check_authorization(config: MeshConfig) -> None:
     """Rules that tie authorization to gateways, namespaces and generated policy names."""
-    # Imported here: config.models imports this module for its section models.
-    from istio_mesh.config.models import RESERVED_NAMESPACES
-
     authz = config.authorization
     gateways = {g.name: g for g in config.gateways}
     defined = ", ".join(sorted(gateways)) or "none defined"
