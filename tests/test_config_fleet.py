@@ -8,15 +8,19 @@ settings, and settings that reach synthesis only through a fleet.
 
 from __future__ import annotations
 
+import re
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from fleet_form import as_fleet, fleet_error_for
+from config_fuzz import near_valid_texts
+from fleet_form import as_fleet, fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import Fleet, FleetMesh, load_fleet
-from istio_mesh.config.loader import load_configs
+from istio_mesh.config.loader import load_configs, parse_config
 
 
 def fleet_error(tmp_path: Path, text: str) -> str:
@@ -159,3 +163,35 @@ def _write(tmp_path: Path, text: str) -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# A fleet makes every cluster a multicluster member with a derived mesh ID,
+# so documents that set those sections can differ by design.
+_FLEET_OWNED = re.compile(r"multicluster|\bmesh\b|meshId")
+
+
+@FUZZ
+@given(near_valid_texts())
+def test_a_cluster_refused_in_its_own_file_is_refused_alike_in_a_fleet(text: str) -> None:
+    try:
+        parse_config(text, "config/prod.yaml")
+        cluster_message = None
+    except ConfigError as exc:
+        cluster_message = str(exc)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            fleet_message = fleet_error_for(Path(folder), text)
+        except pytest.fail.Exception:
+            fleet_message = None  # the fleet loaded
+    if _FLEET_OWNED.search(text) or cluster_message is None or _whole_file(cluster_message):
+        return
+    assert fleet_message == in_fleet(cluster_message)
+
+
+def _whole_file(message: str) -> bool:
+    return "file is empty" in message or "at the top level" in message
