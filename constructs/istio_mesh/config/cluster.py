@@ -12,20 +12,18 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, model_validator
 
 from istio_mesh.config.backend import Backend, LocalBackend, check_remote_runs, require_backend_type
-from istio_mesh.config.base import DnsLabel, MeshModel
-from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_support
+from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
+from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_versions
 from istio_mesh.config.connection import Connection, KubeconfigConnection, kubeconfig_unless_told
-from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.egress import EgressSettings, check_egress
-from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
-from istio_mesh.config.gateways import GatewaySettings
+from istio_mesh.config.gateways import GatewaySettings, check_gateway_namespaces
 from istio_mesh.config.istio import HelmSettings, IstioSettings
 from istio_mesh.config.istiod import IstiodSettings, RevisionSettings
 from istio_mesh.config.lint import Environment, LintSettings
 from istio_mesh.config.mesh_settings import MeshSettings
 from istio_mesh.config.multicluster import MulticlusterSettings, check_multicluster
-from istio_mesh.config.namespaces import RESERVED_NAMESPACES, MtlsSettings, NamespaceSettings
+from istio_mesh.config.namespaces import MtlsSettings, NamespaceSettings, check_namespaces
 from istio_mesh.config.node_agents import CniSettings, ZtunnelSettings
 from istio_mesh.config.protection import ProtectionSettings
 from istio_mesh.config.revision_rules import check_ambient, check_revisions
@@ -129,41 +127,12 @@ class MeshConfig(MeshModel):
 
     @model_validator(mode="after")
     def _cross_component(self) -> MeshConfig:
+        # In this order: a config breaking several rules hears of the first.
         check_remote_runs(self.backend, self.connection.mode, getattr(self.connection, "command", None))
-        if self.kubernetes_version is not None:
-            for i, plane in enumerate(control_planes(self)):
-                field: tuple[str | int, ...] = (
-                    ("revisions", i, "version") if self.revisions else ("kubernetesVersion",)
-                )
-                check_kubernetes_support(
-                    plane.version,
-                    self.kubernetes_version,
-                    field=field,
-                    istio_field=f"revisions[{i}].version" if self.revisions else "istio.version",
-                )
-        _refuse_repeats("gateways", [g.name for g in self.gateways])
-        _refuse_repeats("namespaces", [n.name for n in self.namespaces])
-        forbidden = RESERVED_NAMESPACES | {self.istio_namespace}
-        for i, ns in enumerate(self.namespaces):
-            if ns.name in forbidden:
-                raise RuleViolation(
-                    ("namespaces", i, "name"),
-                    f"{ns.name!r} runs system or control-plane pods and cannot be "
-                    f"onboarded; allowed: application namespaces",
-                )
-        for name in self.mtls.namespace_overrides:
-            if name in forbidden:
-                raise RuleViolation(
-                    ("mtls", "namespaceOverrides", name),
-                    f"{name!r} is a system namespace; the mesh-wide mode is mtls.mode",
-                )
-        for i, gateway in enumerate(self.gateways):
-            if gateway.resolved_namespace == self.istio_namespace:
-                raise RuleViolation(
-                    ("gateways", i, "namespace"),
-                    f"{gateway.resolved_namespace!r} is istiod's namespace; Istio "
-                    f"recommends a separate namespace per gateway",
-                )
+        check_kubernetes_versions(self)
+        refuse_repeats("gateways", [g.name for g in self.gateways])
+        check_namespaces(self)
+        check_gateway_namespaces(self)
         check_revisions(self)
         check_ambient(self)
         check_egress(self)
@@ -173,10 +142,3 @@ class MeshConfig(MeshModel):
         check_multicluster(self)
         return self
 
-
-def _refuse_repeats(field: str, names: list[str]) -> None:
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise RuleViolation(
-                (field, i, "name"), f"{name!r} is used more than once; names must be unique"
-            )

@@ -3,12 +3,16 @@ chart gives their pods, which policies select them by."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
+from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.scaling import Autoscaling, Spread, check_ceiling
+
+if TYPE_CHECKING:
+    from istio_mesh.config.cluster import MeshConfig
 
 # The gateway chart's default container limits (gateway/values.yaml). Helm
 # deep-merges our requests into them, so a request above them makes every
@@ -147,3 +151,14 @@ def gateway_pod_labels(gateway: GatewaySettings) -> dict[str, str]:
 def gateway_selector(gateway: GatewaySettings) -> dict[str, str]:
     """The ``istio`` label the gateway chart gives pods: the name without ``istio-``."""
     return {"istio": gateway.name.removeprefix("istio-")}
+
+
+def check_gateway_namespaces(config: MeshConfig) -> None:
+    """No gateway beside istiod, as Istio recommends."""
+    for i, gateway in enumerate(config.gateways):
+        if gateway.resolved_namespace == config.istio_namespace:
+            raise RuleViolation(
+                ("gateways", i, "namespace"),
+                f"{gateway.resolved_namespace!r} is istiod's namespace; Istio "
+                f"recommends a separate namespace per gateway",
+            )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
 from istio_mesh.config.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from istio_mesh.config.cluster import MeshConfig
 
 # Namespaces that must never be onboarded to the mesh or get an mTLS override
 # from here: injecting sidecars into the control plane's own pods breaks it.
@@ -122,3 +125,23 @@ class NamespaceSettings(MeshModel):
                 ("revision",), "selects a sidecar injector; it needs injection: true"
             )
         return self
+
+
+def check_namespaces(config: MeshConfig) -> None:
+    """Each namespace onboarded once, and never a system namespace or istiod's
+    own: injecting sidecars into the control plane's pods breaks it."""
+    refuse_repeats("namespaces", [n.name for n in config.namespaces])
+    forbidden = RESERVED_NAMESPACES | {config.istio_namespace}
+    for i, ns in enumerate(config.namespaces):
+        if ns.name in forbidden:
+            raise RuleViolation(
+                ("namespaces", i, "name"),
+                f"{ns.name!r} runs system or control-plane pods and cannot be "
+                f"onboarded; allowed: application namespaces",
+            )
+    for name in config.mtls.namespace_overrides:
+        if name in forbidden:
+            raise RuleViolation(
+                ("mtls", "namespaceOverrides", name),
+                f"{name!r} is a system namespace; the mesh-wide mode is mtls.mode",
+            )
