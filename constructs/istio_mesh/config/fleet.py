@@ -29,7 +29,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from istio_mesh.config.describe import describe_validation_error
 from istio_mesh.config.document import document_problems
 from istio_mesh.config.errors import ConfigError, format_path
 from istio_mesh.config.merge import deep_merge
-from istio_mesh.config.multicluster import EASTWEST_KIND
+from istio_mesh.config.multicluster import EASTWEST_KIND, MulticlusterSettings
 from istio_mesh.config.reader import read_text, read_yaml
 
 FLEET_DIRECTORY = "fleets"
@@ -218,78 +219,95 @@ def _derive(mesh: str, clusters: dict[str, dict[str, Any]]) -> None:
 
 def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
     """Rules across the clusters of one mesh; each message names both clusters."""
-    problems: list[str] = []
-    names = list(members)
-    first = names[0]
+    group = _Mesh(mesh, dict(members))
+    return [*group.mesh_ids(), *group.root_cas(), *group.remotes(), *group.networks()]
 
-    def at(cluster: str, *field: str | int) -> str:
-        return format_path(("meshes", mesh, "clusters", cluster, *field))
 
-    def other(cluster: str) -> str:
-        return next(c for c in names if c != cluster) if len(names) > 1 else cluster
+@dataclass(frozen=True)
+class _Mesh:
+    """The clusters of one mesh, and the rules Istio would only show at runtime."""
 
-    for cluster, config in members.items():
-        if config.mesh.mesh_id != members[first].mesh.mesh_id:
-            problems.append(
-                f"{at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
-                f"cluster {first!r} ({members[first].mesh.mesh_id!r}); every cluster of a "
-                f"mesh needs the same mesh ID"
-            )
-    primaries = {c: m for c, m in members.items() if _mc(m).role == "primary"}
-    fingerprints = {c: _mc(m).root_cert_sha256 for c, m in primaries.items()}
-    reference = next((c for c, f in fingerprints.items() if f is not None), None)
-    for cluster, config in primaries.items():
-        if len(names) < 2:
-            break
-        if config.ca.mode != "plugin":
-            problems.append(
-                f"{at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster {cluster!r} a "
-                f"root CA that cluster {other(cluster)!r} does not trust; every primary of a "
-                f"multicluster mesh needs ca.mode: plugin with the shared root"
-            )
-        elif fingerprints[cluster] is None:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
-                f"cluster {cluster!r} is checked to trust the same root CA as cluster "
-                f"{other(cluster)!r}; set it once in the mesh's shared settings"
-            )
-        elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
-                f"{reference!r}; every cluster of a mesh must trust the same root CA"
-            )
-    for cluster, config in members.items():
-        mc = _mc(config)
-        if mc.role != "remote":
-            continue
-        target = mc.primary_cluster
-        if target not in members:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'primaryCluster')}: {target!r} is not a cluster "
-                f"of mesh {mesh!r}; remote cluster {cluster!r} needs one of its primaries "
-                f"({', '.join(sorted(primaries)) or 'none'})"
-            )
-        elif target not in primaries:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'primaryCluster')}: cluster {target!r} is a "
-                f"remote too; remote cluster {cluster!r} needs a primary "
-                f"({', '.join(sorted(primaries)) or 'none'})"
-            )
-    networks: dict[str, list[str]] = {}
-    for cluster, config in members.items():
-        networks.setdefault(_mc(config).network, []).append(cluster)
-    if len(networks) > 1:
-        for network, clusters in networks.items():
-            if any(_has_eastwest(members[c]) for c in clusters):
+    name: str
+    members: dict[str, MeshConfig]
+
+    def at(self, cluster: str, *field: str | int) -> str:
+        return format_path(("meshes", self.name, "clusters", cluster, *field))
+
+    def other(self, cluster: str) -> str:
+        return next((c for c in self.members if c != cluster), cluster)
+
+    @property
+    def primaries(self) -> dict[str, MeshConfig]:
+        return {c: m for c, m in self.members.items() if _mc(m).role == "primary"}
+
+    def mesh_ids(self) -> Iterator[str]:
+        first, expected = next(iter(self.members.items()))
+        for cluster, config in self.members.items():
+            if config.mesh.mesh_id != expected.mesh.mesh_id:
+                yield (
+                    f"{self.at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
+                    f"cluster {first!r} ({expected.mesh.mesh_id!r}); every cluster of a "
+                    f"mesh needs the same mesh ID"
+                )
+
+    def root_cas(self) -> Iterator[str]:
+        if len(self.members) < 2:
+            return
+        fingerprints = {c: _mc(m).root_cert_sha256 for c, m in self.primaries.items()}
+        reference = next((c for c, f in fingerprints.items() if f is not None), None)
+        for cluster, config in self.primaries.items():
+            if config.ca.mode != "plugin":
+                yield (
+                    f"{self.at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster "
+                    f"{cluster!r} a root CA that cluster {self.other(cluster)!r} does not trust; "
+                    f"every primary of a multicluster mesh needs ca.mode: plugin with the shared root"
+                )
+            elif fingerprints[cluster] is None:
+                yield (
+                    f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
+                    f"cluster {cluster!r} is checked to trust the same root CA as cluster "
+                    f"{self.other(cluster)!r}; set it once in the mesh's shared settings"
+                )
+            elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
+                yield (
+                    f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
+                    f"{reference!r}; every cluster of a mesh must trust the same root CA"
+                )
+
+    def remotes(self) -> Iterator[str]:
+        primaries = ", ".join(sorted(self.primaries)) or "none"
+        for cluster, config in self.members.items():
+            mc = _mc(config)
+            if mc.role != "remote":
                 continue
-            elsewhere = next(c for c in names if _mc(members[c]).network != network)
-            problems.append(
-                f"{at(clusters[0], 'multicluster', 'network')}: network {network!r} of cluster "
-                f"{clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
-                f"(network {_mc(members[elsewhere]).network!r}) cannot reach it; add a gateway "
-                f"with kind: eastwest to a cluster on {network!r}"
+            where = self.at(cluster, "multicluster", "primaryCluster")
+            if mc.primary_cluster not in self.members:
+                yield (
+                    f"{where}: {mc.primary_cluster!r} is not a cluster of mesh {self.name!r}; "
+                    f"remote cluster {cluster!r} needs one of its primaries ({primaries})"
+                )
+            elif mc.primary_cluster not in self.primaries:
+                yield (
+                    f"{where}: cluster {mc.primary_cluster!r} is a remote too; remote cluster "
+                    f"{cluster!r} needs a primary ({primaries})"
+                )
+
+    def networks(self) -> Iterator[str]:
+        networks: dict[str, list[str]] = {}
+        for cluster, config in self.members.items():
+            networks.setdefault(_mc(config).network, []).append(cluster)
+        if len(networks) < 2:
+            return
+        for network, clusters in networks.items():
+            if any(_has_eastwest(self.members[c]) for c in clusters):
+                continue
+            elsewhere = next(c for c, m in self.members.items() if _mc(m).network != network)
+            yield (
+                f"{self.at(clusters[0], 'multicluster', 'network')}: network {network!r} of "
+                f"cluster {clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
+                f"(network {_mc(self.members[elsewhere]).network!r}) cannot reach it; add a "
+                f"gateway with kind: eastwest to a cluster on {network!r}"
             )
-    return problems
 
 
 def remote_primaries(configs: Mapping[str, MeshConfig]) -> dict[str, str]:
@@ -306,7 +324,8 @@ def remote_primaries(configs: Mapping[str, MeshConfig]) -> dict[str, str]:
     return out
 
 
-def _mc(config: MeshConfig) -> Any:
+def _mc(config: MeshConfig) -> MulticlusterSettings:
+    # Every fleet cluster has a multicluster section: the fleet derives it.
     assert config.multicluster is not None
     return config.multicluster
 

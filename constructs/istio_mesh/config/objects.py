@@ -65,47 +65,68 @@ def resource_address(manifest: Mapping[str, Any], *, prefix: str = "") -> str:
 def generated_identities(config: MeshConfig) -> list[Identity]:
     """Every object the typed settings produce (extraResources excluded), in
     the order :func:`istio_mesh.policy.resources.generated_manifests` builds them."""
-    security = SECURITY_API.rpartition("/")[0]
-    networking = NETWORKING_API.rpartition("/")[0]
-    root = config.istio_namespace
+    return [
+        *_peer_authentications(config),
+        *_authorization_policies(config),
+        *_egress_objects(config),
+        *_sidecars(config),
+        *_multicluster_objects(config),
+    ]
+
+
+_SECURITY = SECURITY_API.rpartition("/")[0]
+_NETWORKING = NETWORKING_API.rpartition("/")[0]
+
+
+def _peer_authentications(config: MeshConfig) -> list[Identity]:
+    namespaces = [config.istio_namespace, *sorted(config.mtls.namespace_overrides)]
+    return [(_SECURITY, "PeerAuthentication", ns, PEER_AUTHENTICATION_NAME) for ns in namespaces]
+
+
+def _authorization_policies(config: MeshConfig) -> list[Identity]:
+    """Gateway policies, allow rules, then default deny, as allow_policies and
+    generated_manifests order them."""
     gateways = {g.name: g for g in config.gateways}
     authz = config.authorization
-
-    def policy(namespace: str, name: str) -> Identity:
-        return security, "AuthorizationPolicy", namespace, name
-
-    def on_gateway(name: str) -> Identity:
-        return policy(gateways[name].resolved_namespace, gateway_policy_name(name))
-
-    def net(kind: str, namespace: str, name: str) -> Identity:
-        return networking, kind, namespace, name
-
-    namespaces = [root, *sorted(config.mtls.namespace_overrides)]
-    out = [(security, "PeerAuthentication", ns, PEER_AUTHENTICATION_NAME) for ns in namespaces]
-    out += [on_gateway(entry.gateway) for entry in authz.ingress]
+    on_gateways = [gateways[entry.gateway] for entry in authz.ingress]
     if authz.default_deny:
-        out += [on_gateway(g.name) for g in routed_gateways(config)]
-    out += [policy(rule.namespace, rule.name) for rule in authz.allow]
+        on_gateways += routed_gateways(config)
+    out = [(g.resolved_namespace, gateway_policy_name(g.name)) for g in on_gateways]
+    out += [(rule.namespace, rule.name) for rule in authz.allow]
     if authz.default_deny:
-        out.append(policy(root, DEFAULT_DENY_POLICY))
+        out.append((config.istio_namespace, DEFAULT_DENY_POLICY))
+    return [(_SECURITY, "AuthorizationPolicy", ns, name) for ns, name in out]
+
+
+def _egress_objects(config: MeshConfig) -> list[Identity]:
+    root = config.istio_namespace
+    gateways = {g.name: g for g in config.gateways}
+    out: list[tuple[str, str, str]] = []
     for service in config.egress.services:
-        out.append(net("ServiceEntry", root, service.name))
-        if service.egress_gateway is not None:
-            gateway = gateways[service.egress_gateway]
-            out += [net("Gateway", gateway.resolved_namespace, service.name),
-                    net("VirtualService", root, service.name)]
-            if service.tls_origination:
-                out.append(net("DestinationRule", gateway.resolved_namespace,
-                               tls_origination_name(service.name)))
-    out += [net("DestinationRule", root, g.name) for g in routed_gateways(config)]
-    if config.sidecar_scope.enabled:
-        out += [net("Sidecar", ns.name, SIDECAR_NAME)
-                for ns in config.namespaces if has_sidecar_injection(ns)]
+        out.append(("ServiceEntry", root, service.name))
+        if service.egress_gateway is None:
+            continue
+        beside_gateway = gateways[service.egress_gateway].resolved_namespace
+        out += [("Gateway", beside_gateway, service.name), ("VirtualService", root, service.name)]
+        if service.tls_origination:
+            out.append(("DestinationRule", beside_gateway, tls_origination_name(service.name)))
+    out += [("DestinationRule", root, g.name) for g in routed_gateways(config)]
+    return [(_NETWORKING, *item) for item in out]
+
+
+def _sidecars(config: MeshConfig) -> list[Identity]:
+    if not config.sidecar_scope.enabled:
+        return []
+    return [(_NETWORKING, "Sidecar", ns.name, SIDECAR_NAME)
+            for ns in config.namespaces if has_sidecar_injection(ns)]
+
+
+def _multicluster_objects(config: MeshConfig) -> list[Identity]:
+    if config.multicluster is None:
+        return []
+    root = config.istio_namespace
     eastwest = [g for g in config.gateways if g.kind == EASTWEST_KIND]
-    if config.multicluster is not None:
-        for i, gateway in enumerate(eastwest):
-            out.append(net("Gateway", root, cross_network_gateway_name(i, gateway.name)))
-            if config.multicluster.external_istiod and i == 0:
-                out += [net("Gateway", root, ISTIOD_GATEWAY),
-                        net("VirtualService", root, ISTIOD_VIRTUAL_SERVICE)]
-    return out
+    out = [("Gateway", root, cross_network_gateway_name(i, g.name)) for i, g in enumerate(eastwest)]
+    if eastwest and config.multicluster.external_istiod:
+        out[1:1] = [("Gateway", root, ISTIOD_GATEWAY), ("VirtualService", root, ISTIOD_VIRTUAL_SERVICE)]
+    return [(_NETWORKING, *item) for item in out]
