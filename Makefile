@@ -44,6 +44,10 @@ fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy
 
+.PHONY: layers
+layers: .venv/.synced  ## check the import layers and that no modules import each other in a loop (import-linter)
+	$(PIPENV) run lint-imports --no-cache --no-logo
+
 lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, load_configs, parse_config, select_config_paths
 
@@ -16,9 +17,7 @@ def error_for(text: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
+CASES = [
         pytest.param(
             "istiod: {replica: 3}",
             "config/prod.yaml: istiod.replica: unknown key; allowed keys: autoscaling, "
@@ -191,10 +190,23 @@ def error_for(text: str) -> str:
             "config/prod.yaml: helm.timeoutSeconds: got 10; allowed: 60 to 3600",
             id="timeout-too-short",
         ),
-    ],
-)
+    ]
+
+# Cases about the file as a whole; in a fleet the cluster's settings are one
+# entry of the fleet, so an empty entry is allowed (the shared settings) and a
+# non-mapping entry is refused by the fleet schema.
+WHOLE_FILE_ONLY = {"empty-file", "comment-only", "not-a-mapping"}
+
+
+
+@pytest.mark.parametrize(("text", "message"), CASES)
 def test_error_text(text: str, message: str) -> None:
     assert error_for(text) == message
+
+
+@pytest.mark.parametrize(("text", "message"), [c for c in CASES if c.id not in WHOLE_FILE_ONLY])
+def test_error_text_in_a_fleet_cluster(tmp_path: Path, text: str, message: str) -> None:
+    assert fleet_error_for(tmp_path, text) == in_fleet(message)
 
 
 def test_every_problem_in_a_file_is_reported_at_once() -> None:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.objects import PEER_AUTHENTICATION_NAME, resource_address
 from istio_mesh.plan.items import Item, ManifestItem, NamespaceItem
 from istio_mesh.plan.ownership import FIELD_MANAGER
 from istio_mesh.policy.authorization import allow_policies, default_deny
 from istio_mesh.policy.egress import egress_manifests
 from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication, waypoint
 from istio_mesh.policy.multicluster import multicluster_manifests
-from istio_mesh.policy.resources import resource_address
 from istio_mesh.policy.sidecars import sidecar_manifests
 
 EXTRA_PREFIX = "extra_"
@@ -78,7 +78,7 @@ class _Placer:
         self, manifest: Mapping[str, Any], *, after: Iterable[str] = (), prefix: str = ""
     ) -> ManifestItem:
         """Addressed ``<prefix><kind>_<namespace>_<name>`` (see
-        :func:`istio_mesh.policy.resources.resource_address`): adding or
+        :func:`istio_mesh.config.objects.resource_address`): adding or
         reordering config entries moves no other resource's state."""
         return ManifestItem(
             resource_address(manifest, prefix=prefix),
@@ -102,7 +102,7 @@ def policies_plan(config: MeshConfig) -> PoliciesPlan:
     peer_authentications = tuple(
         ManifestItem(
             f"peer_authentication_{namespace}",
-            peer_authentication("default", namespace, mode),
+            peer_authentication(PEER_AUTHENTICATION_NAME, namespace, mode),
             place.after_namespace(namespace),
         )
         for namespace, mode in mtls_policies(config)
