@@ -39,9 +39,14 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 
+# Istio's own files for the pinned release, vendored with their licence
+# (third_party/istio/README.md says how to regenerate them).
+VENDORED_ISTIO = REPO / "third_party" / "istio" / "1.30.3"
+
+
 def istio_reference() -> Path:
-    """Istio's real 1.30.3 data, from ../shared beside the checkout (or $ISTIO_REFERENCE)."""
-    path = Path(os.environ.get("ISTIO_REFERENCE", REPO.parent / "shared" / "istio" / "1.30.3"))
+    """Istio's real 1.30.3 data, vendored in the repository (or $ISTIO_REFERENCE)."""
+    path = Path(os.environ.get("ISTIO_REFERENCE", VENDORED_ISTIO))
     if not (path / "base" / "files" / "crd-all.gen.yaml").is_file():
         pytest.fail(f"Istio reference data not found at {path}; set ISTIO_REFERENCE")
     return path

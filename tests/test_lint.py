@@ -1,6 +1,6 @@
 """The config linter: each seeded mistake found with its exact text, the shipped
 configs clean, the CLI's exit codes and output, and its Istio data in step
-with ../shared."""
+with the vendored Istio files (third_party/istio)."""
 
 from __future__ import annotations
 
@@ -243,7 +243,7 @@ def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
 def test_shipped_istio_data_matches_the_reference(reference: Path) -> None:
     committed = data_path().read_text(encoding="utf-8")
     assert committed == render(build(reference)), (
-        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata ../shared/istio/1.30.3")
+        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
 
 
 def test_crd_check_agrees_with_the_reference_check(synth: Synth, reference: Path) -> None:
