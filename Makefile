@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The interpreter .venv is built from (3.11, as Pipfile requires). Nothing is
+# installed into it: scripts/bootstrap puts the pinned pipenv into a private
+# .venv-tools/ made by it, so PEP 668 systems work (PYTHON=/usr/bin/python3).
 PYTHON ?= python3
-PIPENV_VERSION := 2026.10.3
-PIPENV := $(PYTHON) -m pipenv
+PIPENV := .venv-tools/bin/pipenv
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
@@ -23,14 +25,13 @@ EXAMPLE_VENV := build/example-venv
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-.venv/.synced: Pipfile.lock pyproject.toml
-	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
-	$(PIPENV) sync --dev
-	@touch $@
+# The same set-up cdktf.json's app runs first, so make and npx cdktf agree.
+.venv/.synced: Pipfile.lock pyproject.toml scripts/bootstrap
+	@PYTHON=$(PYTHON) scripts/bootstrap
 
-install: .venv/.synced  ## create .venv from Pipfile.lock
+install: .venv/.synced  ## create .venv from Pipfile.lock (pipenv itself goes to .venv-tools)
 
-synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
+synth: .venv/.synced  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
 test: .venv/.synced  ## run the whole test suite
@@ -44,7 +45,7 @@ fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy
 
-lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
+lint: .venv/.synced  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
