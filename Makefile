@@ -75,8 +75,8 @@ BENCH_REPEAT ?= 5
 bench: .venv/.synced  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
 	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
 
-graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
-	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
+graph: .venv/.synced  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
+	$(PIPENV) run python tools/deploy_picture.py --out docs/graph
 
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out
