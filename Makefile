@@ -6,7 +6,9 @@ SHELL := /bin/bash
 # installed into it: scripts/bootstrap puts the pinned pipenv into a private
 # .venv-tools/ made by it, so PEP 668 systems work (PYTHON=/usr/bin/python3).
 PYTHON ?= python3
-PIPENV := .venv-tools/bin/pipenv
+# Through scripts/bootstrap: a missing or stale .venv or .venv-tools is set
+# up again before pipenv runs.
+PIPENV := scripts/bootstrap pipenv
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
