@@ -25,7 +25,8 @@ from conftest import REPO, Synth
 from istio_mesh.config.loader import load_configs, select_config_paths
 
 README = REPO / "README.md"
-PAGES = [README, *sorted((REPO / "docs").glob("*.md")), REPO / "third_party" / "istio" / "README.md"]
+PAGES = [README, *sorted((REPO / "docs").glob("*.md")), REPO / "third_party" / "istio" / "README.md",
+         REPO / "examples" / "upgrade-runbook" / "README.md"]
 # Written on other branches of the same change; the integrator deletes this
 # set when merging them (then a missing page fails like any other).
 PAGES_ON_OTHER_BRANCHES = {"docs/performance.md", "docs/toolchain.md"}
