@@ -27,9 +27,11 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
-# Example configs (the upgrade runbook's steps): synthesized and snapshotted
-# like the shipped ones, but not part of `make synth`'s default selection.
-EXAMPLES = sorted(p.stem for p in (CONFIG_DIR / "examples").glob("*.yaml"))
+# The upgrade runbook's steps (examples/upgrade-runbook/): synthesized and
+# snapshotted like the shipped ones, but outside config/, so not part of the
+# default selection (they are one cluster at six moments, not six clusters).
+RUNBOOK_DIR = REPO / "examples" / "upgrade-runbook"
+EXAMPLES = sorted(p.stem for p in RUNBOOK_DIR.glob("*.yaml"))
 # Example fleet files (config/fleets/): every cluster they list, by name.
 FLEET_FILES = sorted((CONFIG_DIR / "fleets").glob("*.yaml"))
 FLEET_CLUSTERS = sorted(c for p in FLEET_FILES for c in load_fleet(p))
@@ -39,9 +41,14 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 
+# Istio's own files for the pinned release, vendored with their licence
+# (third_party/istio/README.md says how to regenerate them).
+VENDORED_ISTIO = REPO / "third_party" / "istio" / "1.30.3"
+
+
 def istio_reference() -> Path:
-    """Istio's real 1.30.3 data, from ../shared beside the checkout (or $ISTIO_REFERENCE)."""
-    path = Path(os.environ.get("ISTIO_REFERENCE", REPO.parent / "shared" / "istio" / "1.30.3"))
+    """Istio's real 1.30.3 data, vendored in the repository (or $ISTIO_REFERENCE)."""
+    path = Path(os.environ.get("ISTIO_REFERENCE", VENDORED_ISTIO))
     if not (path / "base" / "files" / "crd-all.gen.yaml").is_file():
         pytest.fail(f"Istio reference data not found at {path}; set ISTIO_REFERENCE")
     return path
@@ -54,7 +61,7 @@ def reference() -> Path:
 
 def config_path(name: str) -> Path:
     """A shipped config or a full fixture, by stem."""
-    for candidate in (CONFIG_DIR / f"{name}.yaml", CONFIG_DIR / "examples" / f"{name}.yaml"):
+    for candidate in (CONFIG_DIR / f"{name}.yaml", RUNBOOK_DIR / f"{name}.yaml"):
         if candidate.exists():
             return candidate
     return FIXTURES / "full" / f"{name}.yaml"

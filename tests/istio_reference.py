@@ -1,4 +1,4 @@
-"""Readers for Istio's real 1.30.3 data in ../shared: chart values and CRD schemas."""
+"""Readers for Istio's real 1.30.3 data (third_party/istio/1.30.3): chart values and CRD schemas."""
 
 from __future__ import annotations
 
