@@ -2,9 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The interpreter .venv is built from (3.11, as Pipfile requires). Nothing is
+# installed into it: scripts/bootstrap puts the pinned pipenv into a private
+# .venv-tools/ made by it, so PEP 668 systems work (PYTHON=/usr/bin/python3).
 PYTHON ?= python3
-PIPENV_VERSION := 2026.10.3
-PIPENV := $(PYTHON) -m pipenv
+# Through scripts/bootstrap: a missing or stale .venv or .venv-tools is set
+# up again before pipenv runs.
+PIPENV := scripts/bootstrap pipenv
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
@@ -23,14 +27,13 @@ EXAMPLE_VENV := build/example-venv
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-.venv/.synced: Pipfile.lock pyproject.toml
-	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
-	$(PIPENV) sync --dev
-	@touch $@
+# The same set-up cdktf.json's app runs first, so make and npx cdktf agree.
+.venv/.synced: Pipfile.lock pyproject.toml scripts/bootstrap
+	@PYTHON=$(PYTHON) scripts/bootstrap
 
-install: .venv/.synced  ## create .venv from Pipfile.lock
+install: .venv/.synced  ## create .venv from Pipfile.lock (pipenv itself goes to .venv-tools)
 
-synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
+synth: .venv/.synced  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
 test: .venv/.synced  ## run the whole test suite
@@ -44,7 +47,11 @@ fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy
 
-lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
+.PHONY: layers
+layers: .venv/.synced  ## check the import layers and that no modules import each other in a loop (import-linter)
+	$(PIPENV) run lint-imports --no-cache --no-logo
+
+lint: .venv/.synced  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
@@ -76,8 +83,8 @@ BENCH_RECORD ?=
 bench: .venv/.synced  ## synth vs whole-package import and a hand-written floor, 1/10/100-cluster fleets, memory -> build/bench/results.json (BENCH_REPEAT=3, BENCH_RECORD=1)
 	$(PIPENV) run python tools/bench/bench_run.py --repeat $(BENCH_REPEAT) $(if $(filter 1,$(BENCH_RECORD)),--record)
 
-graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
-	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
+graph: .venv/.synced  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
+	$(PIPENV) run python tools/deploy_picture.py --out docs/graph
 
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out

@@ -27,9 +27,11 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
-# Example configs (the upgrade runbook's steps): synthesized and snapshotted
-# like the shipped ones, but not part of `make synth`'s default selection.
-EXAMPLES = sorted(p.stem for p in (CONFIG_DIR / "examples").glob("*.yaml"))
+# The upgrade runbook's steps (examples/upgrade-runbook/): synthesized and
+# snapshotted like the shipped ones, but outside config/, so not part of the
+# default selection (they are one cluster at six moments, not six clusters).
+RUNBOOK_DIR = REPO / "examples" / "upgrade-runbook"
+EXAMPLES = sorted(p.stem for p in RUNBOOK_DIR.glob("*.yaml"))
 # Example fleet files (config/fleets/): every cluster they list, by name.
 FLEET_FILES = sorted((CONFIG_DIR / "fleets").glob("*.yaml"))
 FLEET_CLUSTERS = sorted(c for p in FLEET_FILES for c in load_fleet(p))
@@ -39,9 +41,14 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 
+# Istio's own files for the pinned release, vendored with their licence
+# (third_party/istio/README.md says how to regenerate them).
+VENDORED_ISTIO = REPO / "third_party" / "istio" / "1.30.3"
+
+
 def istio_reference() -> Path:
-    """Istio's real 1.30.3 data, from ../shared beside the checkout (or $ISTIO_REFERENCE)."""
-    path = Path(os.environ.get("ISTIO_REFERENCE", REPO.parent / "shared" / "istio" / "1.30.3"))
+    """Istio's real 1.30.3 data, vendored in the repository (or $ISTIO_REFERENCE)."""
+    path = Path(os.environ.get("ISTIO_REFERENCE", VENDORED_ISTIO))
     if not (path / "base" / "files" / "crd-all.gen.yaml").is_file():
         pytest.fail(f"Istio reference data not found at {path}; set ISTIO_REFERENCE")
     return path
@@ -54,7 +61,7 @@ def reference() -> Path:
 
 def config_path(name: str) -> Path:
     """A shipped config or a full fixture, by stem."""
-    for candidate in (CONFIG_DIR / f"{name}.yaml", CONFIG_DIR / "examples" / f"{name}.yaml"):
+    for candidate in (CONFIG_DIR / f"{name}.yaml", RUNBOOK_DIR / f"{name}.yaml"):
         if candidate.exists():
             return candidate
     return FIXTURES / "full" / f"{name}.yaml"
@@ -98,6 +105,30 @@ def synth(tmp_path_factory: pytest.TempPathFactory, all_configs: dict[str, MeshC
     return synthesize(all_configs, tmp_path_factory.mktemp("cdktf.out"))
 
 
+def fresh_stack(name: str = "test") -> Any:
+    """A new, empty stack in a new app, for one construct test."""
+    from istio_mesh.terraform import App, TerraformStack
+
+    return TerraformStack(App(), name)
+
+
+def without_metadata(node: Any) -> Any:
+    """``node`` without cdktf's ``//`` blocks (construct paths, tool versions;
+    Terraform ignores them), at every depth."""
+    if isinstance(node, dict):
+        return {key: without_metadata(value) for key, value in node.items() if key != "//"}
+    if isinstance(node, list):
+        return [without_metadata(value) for value in node]
+    return node
+
+
+def synth_stack(stack: Any) -> dict[str, Any]:
+    """What ``stack`` synthesizes to, in memory, without cdktf's ``//`` blocks."""
+    from istio_mesh.terraform import Testing
+
+    return dict(without_metadata(json.loads(Testing.synth(stack))))
+
+
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return stack.get("resource", {}).get("helm_release", {})
 
@@ -127,16 +158,18 @@ def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
 
 
 def expected_release_version(config: MeshConfig, release_name: str) -> str:
-    """The chart version a release must install: istiod revisions their own,
-    gateways their revision's, the rest (base, cni, ztunnel) istio.version."""
-    from istio_mesh.config.control_planes import control_planes, resolve
-
-    for plane in control_planes(config):
-        if plane.release_name == release_name:
-            return plane.version
+    """The chart version a release must install, worked out here from the
+    config's fields alone (not with the plan code under test): an istiod
+    revision its own version, a gateway the version of the revision its
+    ``revision`` (or the default revision) names, directly or through a tag;
+    everything else (base, cni, ztunnel) ``istio.version``."""
+    pinned = config.istio.version
+    revisions = {r.name: r.version or pinned for r in config.revisions}
+    releases = {("istiod" if name == "default" else f"istiod-{name}"): v for name, v in revisions.items()}
+    if release_name in releases:
+        return releases[release_name]
     for gateway in config.gateways:
         if gateway.name == release_name:
-            plane = resolve(config, gateway.revision)
-            assert plane is not None
-            return plane.version
-    return config.istio.version
+            wanted = gateway.revision or config.default_revision or "default"
+            return revisions.get(config.revision_tags.get(wanted, wanted), pinned)
+    return pinned

@@ -1,4 +1,4 @@
-"""Readers for Istio's real 1.30.3 data in ../shared: chart values and CRD schemas."""
+"""Readers for Istio's real 1.30.3 data (third_party/istio/1.30.3): chart values and CRD schemas."""
 
 from __future__ import annotations
 
@@ -87,30 +87,30 @@ def crds(reference: Path) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
-def openapi_to_jsonschema(schema: Any) -> Any:
-    """An openAPIV3Schema as a JSON Schema that also refuses unknown fields.
+def unknown_fields(schema: Mapping[str, Any], value: Any, path: str = "") -> list[str]:
+    """Fields of ``value`` the structural ``schema`` does not declare.
 
-    The API server prunes unknown fields silently instead of failing, which
-    would hide a misspelt policy field; so every object with declared
-    properties gets ``additionalProperties: false`` unless the CRD says it
-    preserves unknown fields. CEL rules (x-kubernetes-validations) are not
-    evaluated here.
+    The API server prunes such fields silently instead of failing, which
+    would hide a misspelt policy field, so the tests refuse them. Written as
+    a walk over the object, not as a schema rewrite: it is this suite's own
+    oracle, independent of the linter's converter (istio_mesh.lint.crd).
     """
-    if isinstance(schema, list):
-        return [openapi_to_jsonschema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: openapi_to_jsonschema(v) for k, v in schema.items()
-           if not k.startswith("x-kubernetes-") and k != "nullable"}
-    if schema.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
-    if schema.get("x-kubernetes-int-or-string"):
-        out.pop("type", None)
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    if ("properties" in schema and "additionalProperties" not in schema
-            and not schema.get("x-kubernetes-preserve-unknown-fields")):
-        out["additionalProperties"] = False
-    return out
+    found: list[str] = []
+    if isinstance(value, Mapping) and not schema.get("x-kubernetes-preserve-unknown-fields"):
+        declared = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key, sub in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if declared is not None and key in declared:
+                found += unknown_fields(declared[key], sub, where)
+            elif isinstance(extra, Mapping):
+                found += unknown_fields(extra, sub, where)
+            elif declared is not None and extra is None:
+                found.append(f"{path or '(root)'}: unknown field {key!r} (the API server would prune it)")
+    elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        for i, sub in enumerate(value):
+            found += unknown_fields(schema["items"], sub, f"{path}.{i}")
+    return found
 
 
 def crd_problems(reference: Path, manifest: Mapping[str, Any]) -> list[str]:
@@ -127,11 +127,13 @@ def crd_problems(reference: Path, manifest: Mapping[str, Any]) -> list[str]:
     problems = []
     if crd["spec"]["scope"] == "Namespaced" and not manifest.get("metadata", {}).get("namespace"):
         problems.append("namespaced kind without metadata.namespace")
-    schema = dict(openapi_to_jsonschema(served[version]["schema"]["openAPIV3Schema"]))
+    # The openAPIV3Schema as written: JSON Schema ignores the x-kubernetes-*
+    # keywords, and the API server checks apiVersion, kind and metadata itself.
+    schema = dict(served[version]["schema"]["openAPIV3Schema"])
     schema["properties"] = {**schema.get("properties", {}),
                             "apiVersion": {"type": "string"}, "kind": {"type": "string"},
                             "metadata": {"type": "object"}}
     validator = jsonschema.Draft7Validator(schema)
     problems += [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
                  for e in sorted(validator.iter_errors(dict(manifest)), key=str)]
-    return problems
+    return problems + unknown_fields(schema, dict(manifest))

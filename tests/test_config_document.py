@@ -7,8 +7,11 @@ learnt to refuse it; the fuzz tests found most of them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError, format_path
 from istio_mesh.config.loader import parse_config
 
@@ -19,9 +22,7 @@ def error_for(text: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
+CASES = [
         pytest.param(
             "istiod: {replicas: " + "1" * 5000 + "}",
             "config/prod.yaml: YAML syntax error at line 1, column 20: cannot read "
@@ -159,10 +160,18 @@ def error_for(text: str) -> str:
             "expanded; a config is a few hundred",
             id="alias-bomb",
         ),
-    ],
-)
+    ]
+
+
+
+@pytest.mark.parametrize(("text", "message"), CASES)
 def test_error_text(text: str, message: str) -> None:
     assert error_for(text) == message
+
+
+@pytest.mark.parametrize(("text", "message"), CASES)
+def test_error_text_in_a_fleet_cluster(tmp_path: Path, text: str, message: str) -> None:
+    assert fleet_error_for(tmp_path, text) == in_fleet(message)
 
 
 def test_a_top_level_integer_is_named_with_the_right_article() -> None:

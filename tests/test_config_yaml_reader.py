@@ -10,32 +10,32 @@ import pytest
 import yaml
 
 from conftest import CONFIG_DIR, FIXTURES
-from istio_mesh.config import loader
+from istio_mesh.config import loader, reader
 
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml")) + sorted((FIXTURES / "full").glob("*.yaml"))
 
 
 def test_the_pinned_pyyaml_reads_configs_with_libyaml() -> None:
     assert yaml.__with_libyaml__
-    assert loader._FastStrictLoader is not None
+    assert reader._FastStrictLoader is not None
 
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=lambda p: p.stem)
 def test_both_parsers_read_every_config_alike(path: Path) -> None:
     text = path.read_text()
-    assert loader._parse_yaml(text) == yaml.load(text, Loader=loader._StrictLoader)  # noqa: S506
+    assert reader.parse_yaml(text) == yaml.load(text, Loader=reader._StrictLoader)  # noqa: S506
 
 
 def test_libyaml_path_refuses_duplicate_keys_too() -> None:
-    assert loader._FastStrictLoader is not None
+    assert reader._FastStrictLoader is not None
     with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key 'a'"):
-        yaml.load("a: 1\na: 2\n", Loader=loader._FastStrictLoader)  # noqa: S506
+        yaml.load("a: 1\na: 2\n", Loader=reader._FastStrictLoader)  # noqa: S506
 
 
 def test_errors_are_worded_by_pyyamls_own_parser() -> None:
     # libyaml would say "mapping values are not allowed in this context".
     with pytest.raises(yaml.MarkedYAMLError) as caught:
-        loader._parse_yaml("istiod:\n  replicas: 1\n  bad: x: y\n")
+        reader.parse_yaml("istiod:\n  replicas: 1\n  bad: x: y\n")
     assert caught.value.problem == "mapping values are not allowed here"
 
 

@@ -197,3 +197,23 @@ def test_prod_deploys_base_then_cni_and_istiod_then_both_gateways_then_policies(
     path = critical_path(graph)
     assert path.helm_stages == 4
     assert path.bound_seconds == 4 * 900  # config/prod.yaml: helm.timeoutSeconds 900
+
+
+def test_the_plan_graph_has_the_synthesized_edges_between_planned_resources(
+    synth: Synth, all_configs: dict[str, Any]
+) -> None:
+    from istio_mesh.deploy_graph import graph_from_plans
+    from istio_mesh.plan import cluster_plan
+
+    names = ["prod", "ambient", "upgrade-step-2", "security-pack"]
+    planned = graph_from_plans({name: cluster_plan(all_configs[name]) for name in names})
+    synthesized = load_graph(synth.outdir)
+    for stack in planned.stacks:
+        from_json = synthesized.stack(stack.name)
+        addresses = {r.address for r in stack.resources}
+        assert addresses <= {r.address for r in from_json.resources}
+        # The synthesized stack adds upgrade guards around the plan's items.
+        assert set(stack.edges) == {(u, d) for u, d in from_json.edges if u in addresses and d in addresses}
+        assert [r for r in stack.resources if r.is_helm_release] == [
+            r for r in from_json.resources if r.is_helm_release
+        ]

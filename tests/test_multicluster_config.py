@@ -367,8 +367,8 @@ def test_member_errors_name_the_cluster(tmp_path: Path) -> None:
 
 def test_fleet_needs_meshes(tmp_path: Path) -> None:
     assert fleet_error(tmp_path, "clusters: {}\n") == (
-        "fleet.yaml: clusters: unknown key; allowed keys: meshes\n"
-        "fleet.yaml: meshes: required: a mapping of mesh name -> {shared, clusters}"
+        "fleet.yaml: meshes: required key is missing\n"
+        "fleet.yaml: clusters: unknown key; allowed keys: meshes"
     )
 
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 from conftest import FULL_FIXTURES, SHIPPED, Synth, config_from, helm_releases
 from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.outputs import (
-    OUTPUT_NAMES,
-    ingress_gateways,
-    istiod_revisions,
-    mesh_id,
-    mesh_outputs,
-    root_namespace,
-)
+from istio_mesh.plan.outputs import OUTPUT_NAMES, mesh_outputs
 from istio_mesh.values.istiod import istiod_values
 
 CONFIGS = SHIPPED + FULL_FIXTURES
@@ -27,39 +21,44 @@ def test_output_names_are_the_documented_ones() -> None:
         "ingress_gateways", "istiod_revisions", "mesh_id", "root_namespace"]
 
 
+def outputs(text: str) -> dict[str, Any]:
+    return {output.name: output.value for output in mesh_outputs(config_from(text))}
+
+
 def test_defaults_follow_istio() -> None:
-    config = config_from("{}")
-    assert istiod_revisions(config) == ["default"]
-    assert mesh_id(config) == "cluster.local"
-    assert root_namespace(config) == "istio-system"
-    assert ingress_gateways(config) == {}
+    assert outputs("{}") == {
+        "ingress_gateways": {},
+        "istiod_revisions": ["default"],
+        "mesh_id": "cluster.local",
+        "root_namespace": "istio-system",
+    }
 
 
 def test_mesh_id_is_written_to_the_chart_and_the_output() -> None:
     config = config_from("mesh: {meshId: mesh1}")
     assert istiod_values(config, control_planes(config)[0])["global"]["meshID"] == "mesh1"
-    assert mesh_id(config) == "mesh1"
+    assert outputs("mesh: {meshId: mesh1}")["mesh_id"] == "mesh1"
     empty = config_from("{}")
     assert "meshID" not in istiod_values(empty, control_planes(empty)[0])["global"]
 
 
 def test_outputs_follow_extra_values_overrides() -> None:
-    config = config_from(
+    found = outputs(
         "istiod: {extraValues: {revision: canary, meshConfig: {trustDomain: acme.example}}}\n"
         "gateways: [{name: edge, kind: ingress, extraValues: {name: public-edge}}]\n"
     )
-    assert istiod_revisions(config) == ["canary"]
-    assert mesh_id(config) == "acme.example"
-    assert ingress_gateways(config) == {"edge": {"service": "public-edge", "namespace": "istio-ingress"}}
+    assert found["istiod_revisions"] == ["canary"]
+    assert found["mesh_id"] == "acme.example"
+    assert found["ingress_gateways"] == {"edge": {"service": "public-edge", "namespace": "istio-ingress"}}
 
 
 def test_only_ingress_gateways_are_published() -> None:
-    config = config_from(
+    found = outputs(
         "istioNamespace: mesh-system\n"
         "gateways: [{name: in, kind: ingress, namespace: edge}, {name: out, kind: egress}]\n"
     )
-    assert ingress_gateways(config) == {"in": {"service": "in", "namespace": "edge"}}
-    assert root_namespace(config) == "mesh-system"
+    assert found["ingress_gateways"] == {"in": {"service": "in", "namespace": "edge"}}
+    assert found["root_namespace"] == "mesh-system"
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -101,9 +100,9 @@ def test_hcp_fixture_outputs(synth: Synth) -> None:
     }
 
 
-def test_readme_names_every_output() -> None:
+def test_docs_name_every_output() -> None:
     from conftest import REPO
 
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## Stack outputs"):readme.index("## Using it as a library")]
+    page = (REPO / "docs" / "terraform-cloud.md").read_text()
+    section = page[page.index("## Stack outputs"):]
     assert [n for n in OUTPUT_NAMES if f"| `{n}` |" not in section] == []

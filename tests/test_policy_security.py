@@ -9,7 +9,8 @@ import pytest
 from conftest import config_from
 from istio_mesh.policy.authorization import allow_policies, default_deny
 from istio_mesh.policy.egress import egress_manifests
-from istio_mesh.policy.resources import generated_manifests, resource_address
+from istio_mesh.config.objects import resource_address
+from istio_mesh.plan import policies_plan
 from istio_mesh.policy.sidecars import sidecar_manifests
 
 GATEWAYS = """
@@ -253,4 +254,4 @@ authorization:
   ingress: [{gateway: istio-ingressgateway}]
   allow: [{name: a, namespace: shop, from: {namespaces: [shop]}}]
 """)
-    assert {resource_address(m): p for m in generated_manifests(config) if (p := _empty_paths(m))} == {}
+    assert {resource_address(m): p for m in (i.manifest for i in policies_plan(config).manifests) if (p := _empty_paths(m))} == {}

@@ -129,11 +129,17 @@ def test_extra_resources_are_applied_as_written(synth: Synth, all_configs: dict[
 
 def test_istiod_refuses_to_skip_a_plugged_in_ca(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, IstioCni, Istiod
+    from istio_mesh.plan import mesh_plan
     from istio_mesh.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
-    config = all_configs["prod"]
-    base = IstioBase(stack, "base", config=config)
-    cni = IstioCni(stack, "cni", config=config, base=base)
-    with pytest.raises(ValueError, match="config plugs in a CA: pass the PluginCaCerts construct as ca_certs="):
-        Istiod(stack, "istiod", config=config, plane=control_planes(config)[0], base=base, cni=cni)
+    plan = mesh_plan(all_configs["prod"])
+    assert plan.cni is not None
+    base = IstioBase(stack, "base", release=plan.base)
+    cni = IstioCni(stack, "cni", release=plan.cni, after=[base.resource])
+    with pytest.raises(
+        ValueError,
+        match=r"^release 'istiod' comes after kubernetes_secret_v1.cacerts in the mesh plan; "
+        r"pass the construct's resource in after=$",
+    ):
+        Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource, cni.resource])

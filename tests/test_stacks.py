@@ -13,6 +13,7 @@ from conftest import (
     SHIPPED,
     SNAPSHOTTED,
     Synth,
+    config_from,
     expected_release_version,
     helm_releases,
     release_values,
@@ -252,13 +253,37 @@ def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, Mesh
 
 def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, Istiod
-    from istio_mesh.config.control_planes import control_planes
+    from istio_mesh.plan import mesh_plan
     from istio_mesh.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
-    prod = all_configs["prod"]
-    base = IstioBase(stack, "base", config=prod)
+    plan = mesh_plan(config_from("cni: {enabled: true}"))
+    base = IstioBase(stack, "base", release=plan.base)
     with pytest.raises(
-        ValueError, match="config enables cni in sidecar mode: pass the IstioCni construct as cni="
+        ValueError,
+        match=r"^release 'istiod' comes after helm_release.istio-cni in the mesh plan; ",
     ):
-        Istiod(stack, "istiod", config=prod, plane=control_planes(prod)[0], base=base)
+        Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource])
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_stack_holds_exactly_its_plan_in_the_plans_order(
+    synth: Synth, all_configs: dict[str, MeshConfig], name: str
+) -> None:
+    from istio_mesh.plan import cluster_plan
+
+    plan = cluster_plan(all_configs[name])
+    for kind, items in (("mesh", plan.mesh.items), ("policies", plan.policies.items)):
+        resources = synth.stack(f"{name}-{kind}").get("resource", {})
+        for item in items:
+            rtype, rname = item.address.split(".", 1)
+            depends_on = resources[rtype][rname].get("depends_on", [])
+            # The stack adds each istiod's upgrade guard (local state only).
+            depends_on = [d for d in depends_on if not d.startswith("terraform_data.")]
+            assert depends_on == list(item.after), item.address
+        planned = {item.address for item in items}
+        rendered = {
+            f"{rtype}.{rname}" for rtype, named in resources.items() for rname in named
+            if rtype != "terraform_data"
+        }
+        assert rendered == planned

@@ -16,6 +16,9 @@ The public API, all importable from here:
   which istiod revisions a config installs;
 - ready-made stacks: :class:`MeshStack`, :class:`PoliciesStack`,
   :func:`build_app`;
+- the plan as data: :func:`cluster_plan` (what both stacks create, in what
+  order, with Terraform addresses), :class:`ClusterPlan`, :class:`MeshPlan`,
+  :class:`PoliciesPlan`;
 - outputs as data: :func:`mesh_outputs`, :data:`OUTPUT_NAMES`.
 
 Config names are plain imports. Construct names are imported on first use
@@ -58,7 +61,8 @@ from istio_mesh.config.models import (
     ZtunnelSettings,
 )
 from istio_mesh.config.multicluster import MulticlusterSettings
-from istio_mesh.outputs import OUTPUT_NAMES, MeshOutput, mesh_outputs
+from istio_mesh.plan import ClusterPlan, MeshPlan, PoliciesPlan, cluster_plan
+from istio_mesh.plan.outputs import OUTPUT_NAMES, MeshOutput, mesh_outputs
 from istio_mesh.versions import DEFAULT_ISTIO_VERSION
 
 if TYPE_CHECKING:
@@ -104,6 +108,7 @@ __all__ = [
     "AzurermBackend",
     "CloudBackend",
     "CloudWorkspaces",
+    "ClusterPlan",
     "CniSettings",
     "ConfigError",
     "ControlPlane",
@@ -126,6 +131,7 @@ __all__ = [
     "MeshNamespace",
     "MeshOutput",
     "MeshOutputs",
+    "MeshPlan",
     "MeshSettings",
     "MeshStack",
     "MtlsMode",
@@ -134,6 +140,7 @@ __all__ = [
     "NamespaceSettings",
     "OUTPUT_NAMES",
     "PeerAuthentication",
+    "PoliciesPlan",
     "PoliciesStack",
     "RevisionSettings",
     "RevisionTag",
@@ -144,6 +151,7 @@ __all__ = [
     "ZtunnelSettings",
     "__version__",
     "build_app",
+    "cluster_plan",
     "control_planes",
     "load_config",
     "load_configs",

@@ -8,6 +8,7 @@ from pathlib import Path
 from istio_mesh.config.backend import stack_name
 from istio_mesh.config.fleet import remote_primaries
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.plan import cluster_plan
 from istio_mesh.stacks import MeshStack, PoliciesStack
 from istio_mesh.terraform import App
 
@@ -33,8 +34,12 @@ def build_app(configs: Mapping[str, MeshConfig], outdir: Path | str | None = Non
     stacks: dict[str, tuple[MeshStack, PoliciesStack]] = {}
     for prefix in sorted(configs):
         config = configs[prefix]
-        mesh = MeshStack(app, mesh_stack_name(prefix), config=config)
-        stacks[prefix] = (mesh, PoliciesStack(app, policies_stack_name(prefix), config=config, mesh=mesh))
+        plan = cluster_plan(config)
+        mesh = MeshStack(app, mesh_stack_name(prefix), config=config, plan=plan)
+        stacks[prefix] = (
+            mesh,
+            PoliciesStack(app, policies_stack_name(prefix), config=config, mesh=mesh, plan=plan),
+        )
     for remote, primary in remote_primaries(configs).items():
         stacks[remote][0].add_dependency(stacks[primary][1])
     return app

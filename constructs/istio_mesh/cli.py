@@ -24,7 +24,13 @@ EXIT_CONFIG_ERROR = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Synthesize the configs named by ``MESH_CONFIG`` (default: ``config/*.yaml``)."""
+    """Synthesize the configs named by ``MESH_CONFIG`` (default: every cluster
+    file ``config/*.yaml`` and fleet file ``config/fleets/*.yaml``).
+
+    Progress and success go to stdout and only problems to stderr: the cdktf
+    CLI tags every stderr line ``[ERROR]``, so a success line there would
+    read as a failure.
+    """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -49,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
         raise
     names = ", ".join(sorted(configs))
-    print(f"synthesized {len(configs) * 2} stacks for {names}", file=sys.stderr)
+    print(f"synthesized {len(configs) * 2} stacks for {names}", flush=True)
     return 0
 
 

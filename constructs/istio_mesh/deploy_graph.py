@@ -1,10 +1,11 @@
-"""Deploy order read back from synthesized stacks (``cdktf.out``).
+"""Deploy order, from the mesh plan or read back from synthesized stacks.
 
-The benchmark's critical path (``make bench``) and the deploy picture
-(``make graph``) both come from here. They read the Terraform JSON and
-``manifest.json`` rather than the constructs, so they show what Terraform
-and ``cdktf deploy`` will actually do, whatever components a config turns
-on, and they need no jsii runtime.
+:func:`graph_from_plans` builds the graph straight from each cluster's plan
+(:mod:`istio_mesh.plan`), with no synthesis and no jsii runtime: the order
+the constructs render is the plan's, so this is what Terraform will do.
+:func:`load_graph` reads the Terraform JSON and ``manifest.json`` of a
+``cdktf.out`` instead, including what the stacks add around the plan
+(upgrade guards, outputs); a test holds the two to the same edges.
 
 Ordering inside a stack is Terraform's: explicit ``depends_on`` plus the
 references in ``${...}`` expressions. Ordering between stacks is cdktf's:
@@ -19,6 +20,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from istio_mesh.config.backend import stack_name
+from istio_mesh.plan import ClusterPlan
+from istio_mesh.plan.items import HelmReleaseItem, Item
 
 HELM_RELEASE = "helm_release"
 # hashicorp/helm's default for a release without `timeout`.
@@ -337,3 +342,35 @@ def describe(graph: DeployGraph) -> list[str]:
             for layer in stack.layers():
                 lines.append("  " + " | ".join(r.address for r in layer))
     return lines
+
+
+def _plan_resource(stack: str, item: Item) -> Resource:
+    if isinstance(item, HelmReleaseItem):
+        return Resource(stack, item.address, chart=item.chart, timeout_seconds=item.timeout_seconds)
+    return Resource(stack, item.address)
+
+
+def stack_from_items(name: str, items: Sequence[Item], dependencies: Sequence[str] = ()) -> Stack:
+    """A stack of plan items: each item waits for the items its ``after`` names."""
+    return Stack(
+        name=name,
+        dependencies=tuple(sorted(dependencies)),
+        resources=tuple(sorted(_plan_resource(name, item) for item in items)),
+        edges=tuple(sorted((up, item.address) for item in items for up in item.after)),
+    )
+
+
+def graph_from_plans(
+    plans: Mapping[str, ClusterPlan], remote_primaries: Mapping[str, str] | None = None
+) -> DeployGraph:
+    """The deploy graph of ``<name>-mesh`` and ``<name>-policies`` for each
+    cluster plan; the policies stack follows its mesh stack, and a remote
+    cluster's mesh stack follows its primary's policies stack."""
+    remotes = remote_primaries or {}
+    stacks: list[Stack] = []
+    for name, plan in plans.items():
+        mesh, policies = stack_name(name, "mesh"), stack_name(name, "policies")
+        upstream = [stack_name(remotes[name], "policies")] if name in remotes else []
+        stacks.append(stack_from_items(mesh, plan.mesh.items, upstream))
+        stacks.append(stack_from_items(policies, plan.policies.items, [mesh]))
+    return DeployGraph(tuple(sorted(stacks, key=lambda stack: stack.name)))

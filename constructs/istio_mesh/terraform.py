@@ -193,6 +193,7 @@ if TYPE_CHECKING:
         TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
+        Testing,
     )
     from cdktf_cdktf_provider_helm.provider import (
         HelmProvider,
@@ -245,6 +246,7 @@ else:
     TerraformResourceLifecycle = _cdktf.TerraformResourceLifecycle
     TerraformStack = _cdktf.TerraformStack
     TerraformVariable = _cdktf.TerraformVariable
+    Testing = _cdktf.Testing
     HelmProvider = _helm_provider.HelmProvider
     HelmProviderKubernetes = _helm_provider.HelmProviderKubernetes
     HelmProviderKubernetesExec = _helm_provider.HelmProviderKubernetesExec
@@ -300,4 +302,5 @@ __all__ = [
     "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
+    "Testing",
 ]

@@ -1,34 +1,91 @@
-"""The one way this project applies an Istio object: ``kubernetes_manifest``
-addressed by kind, namespace and name."""
+"""The one way this project applies a Kubernetes object as
+``kubernetes_manifest``: :class:`IstioManifest` for one plan item,
+:class:`ManifestSet` for a group of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from istio_mesh.components.namespaces import MeshNamespace
-from istio_mesh.policy.resources import resource_address
-from istio_mesh.terraform import Construct, ITerraformDependable, KubernetesManifest
+from istio_mesh.components.upstream import Rendered
+from istio_mesh.plan.items import ManifestItem
+from istio_mesh.terraform import (
+    Construct,
+    ITerraformDependable,
+    KubernetesManifest,
+    KubernetesManifestFieldManager,
+    TerraformProvider,
+)
 
-
-def istio_manifest(
+def render_manifest(
     scope: Construct,
-    manifest: Mapping[str, Any],
+    construct_id: str,
+    item: ManifestItem,
     *,
-    namespaces: Mapping[str, MeshNamespace],
-    depends_on: Sequence[ITerraformDependable] = (),
-    prefix: str = "",
+    after: Sequence[ITerraformDependable] = (),
+    provider: TerraformProvider | None = None,
 ) -> KubernetesManifest:
-    """A ``kubernetes_manifest`` for ``manifest``.
-
-    The Terraform address (``authorization_policy_shop_allow-web``) is derived
-    from the object, so adding or reordering config entries moves no other
-    resource's state. An object in a namespace this stack onboards waits for
-    that namespace.
-    """
-    address = resource_address(manifest, prefix=prefix)
-    onboarded = namespaces.get(manifest["metadata"]["namespace"])
-    upstream = [*depends_on, *([onboarded.resource] if onboarded else [])]
-    resource = KubernetesManifest(scope, address, manifest=dict(manifest), depends_on=upstream or None)
-    resource.override_logical_id(address)
+    """A ``kubernetes_manifest`` at the item's address."""
+    resource = KubernetesManifest(
+        scope,
+        construct_id,
+        manifest=dict(item.manifest),
+        field_manager=(
+            KubernetesManifestFieldManager(name=item.field_manager, force_conflicts=True)
+            if item.field_manager is not None
+            else None
+        ),
+        depends_on=list(after) or None,
+        provider=provider,
+    )
+    resource.override_logical_id(item.name)
     return resource
+
+
+class IstioManifest(Construct):
+    """One object, from its plan item, after the resources in ``after``."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        item: ManifestItem,
+        after: Sequence[ITerraformDependable] = (),
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.item = item
+        self.manifest = item.manifest
+        self.resource = render_manifest(self, "manifest", item, after=after, provider=provider)
+
+
+class ManifestSet(Construct):
+    """A group of objects, one ``kubernetes_manifest`` each, in plan order.
+
+    ``rendered`` holds what was rendered before (the namespaces) and gets
+    each of these as it is rendered, so an item waits for the objects its
+    plan ``after`` names (its namespace, or for the default deny every ALLOW
+    policy). The items' Terraform addresses come from the plan, so
+    reordering config entries moves no other resource's state.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        items: Sequence[ManifestItem],
+        rendered: Rendered | None = None,
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        rendered = rendered if rendered is not None else Rendered()
+        self.items = tuple(items)
+        rendered.check_new(item.address for item in self.items)
+        self.resources: list[KubernetesManifest] = []
+        for item in self.items:
+            resource = render_manifest(
+                self, item.name, item, after=rendered.upstream(item.after), provider=provider
+            )
+            rendered.add(item.address, resource)
+            self.resources.append(resource)

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from istio_mesh.components.base import IstioBase
-from istio_mesh.components.ownership import FIELD_MANAGER
-from istio_mesh.config.models import MeshConfig
-from istio_mesh.config.multicluster import (
-    CONTROL_PLANE_CLUSTERS_ANNOTATION,
-    NETWORK_LABEL,
-    remote_variable_prefix,
-)
-from istio_mesh.policy.remote_secrets import (
-    REMOTE_SECRET_LABELS,
-    remote_kubeconfig_expression,
-    remote_secret_name,
-)
+from collections.abc import Sequence
+
+from istio_mesh.components.secret import WriteOnlySecret
+from istio_mesh.components.upstream import Rendered
+from istio_mesh.plan.items import NamespaceMetadataItem, SecretItem
 from istio_mesh.terraform import (
     Construct,
     ITerraformDependable,
@@ -22,18 +14,8 @@ from istio_mesh.terraform import (
     KubernetesAnnotationsMetadata,
     KubernetesLabels,
     KubernetesLabelsMetadata,
-    SecretV1,
-    SecretV1Metadata,
-    TerraformVariable,
+    TerraformProvider,
 )
-
-
-# Variable suffix -> what to put in it.
-REMOTE_VARIABLES: dict[str, str] = {
-    "api_server": "https URL of the cluster's API server, as istiod in this cluster reaches it.",
-    "ca_certificate": "PEM certificate of the CA that signed that API server's certificate.",
-    "token": "Token of a service account there with Istio's reader role (istio-reader-service-account).",
-}
 
 
 class ClusterNetwork(Construct):
@@ -46,40 +28,36 @@ class ClusterNetwork(Construct):
     keys and removes them on destroy, leaving the namespace to ``base``."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: MeshConfig, base: IstioBase
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        items: Sequence[NamespaceMetadataItem],
+        rendered: Rendered,
+        provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        mc = config.multicluster
-        if mc is None:
-            raise ValueError("config has no multicluster section")
         self.resources: list[ITerraformDependable] = []
-        label = KubernetesLabels(
-            self,
-            "label",
-            api_version="v1",
-            kind="Namespace",
-            metadata=KubernetesLabelsMetadata(name=config.istio_namespace),
-            labels={NETWORK_LABEL: mc.network},
-            field_manager=FIELD_MANAGER,
-            force=True,
-            depends_on=[base.release],
-        )
-        label.override_logical_id("root_namespace_network")
-        self.resources.append(label)
-        if mc.is_remote and mc.primary_cluster is not None:
-            annotation = KubernetesAnnotations(
-                self,
-                "control-plane",
-                api_version="v1",
-                kind="Namespace",
-                metadata=KubernetesAnnotationsMetadata(name=config.istio_namespace),
-                annotations={CONTROL_PLANE_CLUSTERS_ANNOTATION: mc.primary_cluster},
-                field_manager=FIELD_MANAGER,
-                force=True,
-                depends_on=[base.release],
-            )
-            annotation.override_logical_id("root_namespace_control_plane")
-            self.resources.append(annotation)
+        for item in items:
+            after = rendered.upstream(item.after) or None
+            resource: KubernetesLabels | KubernetesAnnotations
+            if item.kind == "labels":
+                resource = KubernetesLabels(
+                    self, item.name, api_version="v1", kind="Namespace",
+                    metadata=KubernetesLabelsMetadata(name=item.namespace),
+                    labels=dict(item.entries), field_manager=item.field_manager, force=True,
+                    depends_on=after, provider=provider,
+                )
+            else:
+                resource = KubernetesAnnotations(
+                    self, item.name, api_version="v1", kind="Namespace",
+                    metadata=KubernetesAnnotationsMetadata(name=item.namespace),
+                    annotations=dict(item.entries), field_manager=item.field_manager, force=True,
+                    depends_on=after, provider=provider,
+                )
+            resource.override_logical_id(item.name)
+            rendered.add(item.address, resource)
+            self.resources.append(resource)
 
 
 class RemoteSecrets(Construct):
@@ -87,56 +65,25 @@ class RemoteSecrets(Construct):
     create-remote-secret`` writes: label ``istio/multiCluster: "true"``,
     annotation ``networking.istio.io/cluster``, one key named after the
     cluster holding a kubeconfig. istiod watches for such secrets at runtime,
-    so they need not exist before it.
-
-    The kubeconfig is a Terraform expression over ephemeral, sensitive
-    variables (``remote_<cluster>_api_server``, ``_ca_certificate``,
-    ``_token``) written to the write-only ``data_wo``: no credential passes
-    through Python, the synthesized JSON, the plan or the state. Terraform
-    cannot see a changed write-only value, so a new token needs a higher
-    ``multicluster.secretsRevision``.
-    """
+    so they need not exist before it. The kubeconfig is a Terraform
+    expression over ephemeral, sensitive variables (see
+    :class:`WriteOnlySecret`); a new token needs a higher
+    ``multicluster.secretsRevision``."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        config: MeshConfig,
-        base: IstioBase,
+        items: Sequence[SecretItem],
+        rendered: Rendered,
+        provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        mc = config.multicluster
-        self.secrets: dict[str, SecretV1] = {}
-        self.variables: dict[str, TerraformVariable] = {}
-        for cluster in mc.remote_secrets if mc is not None else ():
-            prefix = remote_variable_prefix(cluster)
-            for suffix, description in REMOTE_VARIABLES.items():
-                name = f"{prefix}_{suffix}"
-                variable = TerraformVariable(
-                    self,
-                    name,
-                    type="string",
-                    sensitive=True,
-                    nullable=False,
-                    description=f"Cluster {cluster}: {description}",
-                )
-                variable.override_logical_id(name)
-                variable.add_override("ephemeral", True)
-                self.variables[name] = variable
-            secret = SecretV1(
-                self,
-                f"secret-{cluster}",
-                metadata=SecretV1Metadata(
-                    name=remote_secret_name(cluster),
-                    namespace=config.istio_namespace,
-                    labels=dict(REMOTE_SECRET_LABELS),
-                    annotations={"networking.istio.io/cluster": cluster},
-                ),
-                type="Opaque",
-                data_wo={cluster: remote_kubeconfig_expression(cluster, prefix)},
-                data_wo_revision=mc.secrets_revision if mc is not None else 1,
-                depends_on=[base.release],
+        self.secrets: dict[str, WriteOnlySecret] = {}
+        for item in items:
+            secret = WriteOnlySecret(
+                self, item.name, secret=item, after=rendered.upstream(item.after), provider=provider
             )
-            secret.override_logical_id(remote_secret_name(cluster).replace("-", "_"))
-            self.secrets[cluster] = secret
+            rendered.add(item.address, secret.resource)
+            self.secrets[item.secret_name] = secret

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from istio_mesh.components.ownership import FIELD_MANAGER
-from istio_mesh.config.models import NamespaceSettings
-from istio_mesh.policy.manifests import namespace_labels
+from istio_mesh.plan.items import NamespaceItem
 from istio_mesh.terraform import (
     Construct,
     ITerraformDependable,
@@ -12,6 +10,7 @@ from istio_mesh.terraform import (
     KubernetesLabelsMetadata,
     NamespaceV1,
     NamespaceV1Metadata,
+    TerraformProvider,
 )
 
 
@@ -27,17 +26,22 @@ class MeshNamespace(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, namespace: NamespaceSettings
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        namespace: NamespaceItem,
+        provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.namespace = namespace
-        labels = namespace_labels(namespace)
+        self.item = namespace
         self.resource: ITerraformDependable
         if namespace.create:
             created = NamespaceV1(
                 self,
                 "namespace",
-                metadata=NamespaceV1Metadata(name=namespace.name, labels=labels),
+                metadata=NamespaceV1Metadata(name=namespace.name, labels=dict(namespace.labels)),
+                provider=provider,
             )
             created.override_logical_id(namespace.name)
             self.resource = created
@@ -48,9 +52,10 @@ class MeshNamespace(Construct):
                 api_version="v1",
                 kind="Namespace",
                 metadata=KubernetesLabelsMetadata(name=namespace.name),
-                labels=labels,
-                field_manager=FIELD_MANAGER,
+                labels=dict(namespace.labels),
+                field_manager=namespace.field_manager,
                 force=True,
+                provider=provider,
             )
             labelled.override_logical_id(namespace.name)
             self.resource = labelled

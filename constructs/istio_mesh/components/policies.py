@@ -6,13 +6,16 @@ from istio_mesh.components.authorization import AuthorizationPolicies
 from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
 from istio_mesh.components.extra_resources import ExtraResources
+from istio_mesh.components.manifest import IstioManifest
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
 from istio_mesh.components.sidecar_scope import SidecarScope
+from istio_mesh.components.upstream import Rendered
 from istio_mesh.components.waypoint import Waypoint
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.policy.manifests import mtls_policies
-from istio_mesh.terraform import Construct, TerraformProvider, TerraformResource
+from istio_mesh.plan import PoliciesPlan, policies_plan
+from istio_mesh.plan.items import ManifestItem
+from istio_mesh.terraform import Construct, TerraformProvider
 
 
 class IstioPolicies(Construct):
@@ -21,6 +24,7 @@ class IstioPolicies(Construct):
     AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
     resources and a multicluster mesh's cross-network Gateways.
 
+    Renders the config's policies plan (:func:`istio_mesh.plan.policies_plan`).
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
     Its stack must be applied after the one holding :class:`IstioMesh`:
     ``kubernetes_manifest`` reads the CRDs at plan time
@@ -35,50 +39,44 @@ class IstioPolicies(Construct):
         construct_id: str,
         *,
         config: MeshConfig,
+        plan: PoliciesPlan | None = None,
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        self.namespaces = {
-            ns.name: MeshNamespace(self, f"namespace-{ns.name}", namespace=ns)
-            for ns in config.namespaces
-        }
-        self.peer_authentications = []
-        for namespace, mode in mtls_policies(config):
-            onboarded = self.namespaces.get(namespace)
-            self.peer_authentications.append(
-                PeerAuthentication(
-                    self,
-                    f"peer-authentication-{namespace}",
-                    namespace=namespace,
-                    mode=mode,
-                    depends_on=[onboarded.resource] if onboarded else (),
-                )
+        self.plan = plan if plan is not None else policies_plan(config)
+        rendered = Rendered()
+        self.namespaces: dict[str, MeshNamespace] = {}
+        for namespace in self.plan.namespaces:
+            onboarded = MeshNamespace(
+                self, f"namespace-{namespace.name}", namespace=namespace, provider=provider
             )
-        self.waypoints = [
-            Waypoint(
-                self,
-                f"waypoint-{ns.name}",
-                namespace=ns.name,
-                depends_on=[self.namespaces[ns.name].resource],
+            rendered.add(namespace.address, onboarded.resource)
+            self.namespaces[namespace.name] = onboarded
+
+        def single(kind: type[IstioManifest], item: ManifestItem) -> IstioManifest:
+            rendered_item = kind(
+                self, item.name, item=item, after=rendered.upstream(item.after), provider=provider
             )
-            for ns in config.namespaces
-            if ns.waypoint
+            rendered.add(item.address, rendered_item.resource)
+            return rendered_item
+
+        self.peer_authentications = [
+            single(PeerAuthentication, item) for item in self.plan.peer_authentications
         ]
+        self.waypoints = [single(Waypoint, item) for item in self.plan.waypoints]
         self.authorization = AuthorizationPolicies(
-            self, "authorization", config=config, namespaces=self.namespaces
+            self, "authorization", items=self.plan.authorization, rendered=rendered, provider=provider
         )
-        self.egress = EgressControl(self, "egress", config=config, namespaces=self.namespaces)
+        self.egress = EgressControl(
+            self, "egress", items=self.plan.egress, rendered=rendered, provider=provider
+        )
         self.sidecar_scope = SidecarScope(
-            self, "sidecar-scope", config=config, namespaces=self.namespaces
+            self, "sidecar-scope", items=self.plan.sidecars, rendered=rendered, provider=provider
         )
         self.extra_resources = ExtraResources(
-            self, "extra-resources", config=config, namespaces=self.namespaces
+            self, "extra-resources", items=self.plan.extra_resources, rendered=rendered, provider=provider
         )
         self.cross_network = CrossNetworkGateways(
-            self, "cross-network", config=config, namespaces=self.namespaces
+            self, "cross-network", items=self.plan.cross_network, rendered=rendered, provider=provider
         )
-        if provider is not None:
-            for resource in self.node.find_all():
-                if isinstance(resource, TerraformResource):
-                    resource.provider = provider

@@ -1,9 +1,9 @@
-"""The one way this project creates a Helm release.
+"""The one way this project renders a Helm release: :class:`IstioChart`.
 
 Every release waits for its workloads, has a bounded timeout, cleans up after
-itself when it fails and keeps a bounded history. Putting those settings in
-one function means a new component cannot forget them; a test checks every
-release in every synthesized stack anyway.
+itself when it fails and keeps a bounded history (the plan item carries the
+numbers; :mod:`istio_mesh.plan.mesh` sets them the same way for every
+release). A test checks every release in every synthesized stack anyway.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.components.upstream import require_upstream
+from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.terraform import (
     Construct,
     HelmRelease,
     ITerraformDependable,
+    TerraformProvider,
     TerraformResourceLifecycle,
 )
 
@@ -27,49 +29,51 @@ def values_json(values: Mapping[str, Any]) -> str:
     return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
 
-def istio_release(
-    scope: Construct,
-    construct_id: str,
-    *,
-    config: MeshConfig,
-    chart: str,
-    name: str,
-    namespace: str,
-    values: Mapping[str, Any],
-    depends_on: Sequence[ITerraformDependable] = (),
-    wait: bool = True,
-    version: str | None = None,
-    prevent_destroy: bool = False,
-) -> HelmRelease:
-    """A release of one of Istio's charts at the config's pinned version, or
-    at ``version`` for what follows one istiod revision.
+class IstioChart(Construct):
+    """One ``helm_release`` of an Istio chart, from its plan item.
 
-    ``wait=False`` is only for a gateway whose LoadBalancer address arrives
-    late (Helm 3 waits for it); everything else is waited for.
-    ``prevent_destroy`` makes Terraform refuse any plan that destroys or
-    replaces the release.
+    ``after`` are the upstream resources the release waits for (the objects
+    behind the item's ``after`` addresses); ``provider`` an aliased Helm
+    provider, else the stack's default one.
     """
-    helm = config.helm
-    release = HelmRelease(
-        scope,
-        construct_id,
-        name=name,
-        chart=chart,
-        repository=config.istio.chart_repository,
-        version=version or config.istio.version,
-        namespace=namespace,
-        create_namespace=True,
-        values=[values_json(values)],
-        wait=wait,
-        wait_for_jobs=wait,
-        timeout=helm.timeout_seconds,
-        atomic=helm.atomic and wait,
-        cleanup_on_fail=True,
-        max_history=helm.max_history,
-        depends_on=list(depends_on) or None,
-        lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if prevent_destroy else None,
-    )
-    # Terraform addresses are part of the public contract (renaming one moves
-    # state), so they are the release names, not cdktf's path hashes.
-    release.override_logical_id(name)
-    return release
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        release: HelmReleaseItem,
+        after: Sequence[ITerraformDependable] = (),
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        require_upstream(f"release {release.name!r}", release.after, after)
+        self.item = release
+        self.release = HelmRelease(
+            self,
+            "release",
+            name=release.name,
+            chart=release.chart,
+            repository=release.repository,
+            version=release.version,
+            namespace=release.namespace,
+            create_namespace=True,
+            values=[values_json(release.values)],
+            wait=release.wait,
+            wait_for_jobs=release.wait,
+            timeout=release.timeout_seconds,
+            atomic=release.atomic,
+            cleanup_on_fail=True,
+            max_history=release.max_history,
+            depends_on=list(after) or None,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if release.prevent_destroy else None,
+            provider=provider,
+        )
+        # Terraform addresses are part of the public contract (renaming one
+        # moves state), so they are the release names, not cdktf's path hashes.
+        self.release.override_logical_id(release.name)
+
+    @property
+    def resource(self) -> HelmRelease:
+        """What downstream objects wait for."""
+        return self.release

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from istio_mesh.components.istiod import Istiod
-from istio_mesh.components.ownership import FIELD_MANAGER
-from istio_mesh.policy.revision_tags import tag_service, tag_webhook
-from istio_mesh.terraform import Construct, KubernetesManifest, KubernetesManifestFieldManager
+from collections.abc import Sequence
+
+from istio_mesh.components.manifest import render_manifest
+from istio_mesh.plan.mesh import RevisionTagItems
+from istio_mesh.terraform import Construct, ITerraformDependable, TerraformProvider
 
 
 class RevisionTag(Construct):
-    """A tag pointing at ``istiod``'s revision.
+    """A tag pointing at one istiod revision: its injection webhook and Service.
 
     Why not the istiod chart's ``revisionTags``: the tag's objects would then
     belong to the target revision's Helm release, and moving the tag to
@@ -22,33 +23,24 @@ class RevisionTag(Construct):
     set`` does. The objects are built like the chart's; ``caBundle`` is left
     to istiod, which patches it into webhooks labelled with its revision.
 
-    Lives in the mesh stack, after its revision and before gateways that
-    follow the tag: a gateway pod created before its injector exists keeps
-    ``image: auto`` and never starts. MutatingWebhookConfiguration and
-    Service are built-in kinds, so planning them needs no CRD.
+    Lives in the mesh stack, after its revision (``after``: the istiod
+    release) and before gateways that follow the tag: a gateway pod created
+    before its injector exists keeps ``image: auto`` and never starts.
+    MutatingWebhookConfiguration and Service are built-in kinds, so planning
+    them needs no CRD.
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, tag: str, istiod: Istiod
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        tag: RevisionTagItems,
+        after: Sequence[ITerraformDependable],
+        provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        namespace = istiod.config.istio_namespace
-        self.tag = tag
-        self.istiod = istiod
-        manager = KubernetesManifestFieldManager(name=FIELD_MANAGER, force_conflicts=True)
-        self.webhook = KubernetesManifest(
-            self,
-            "webhook",
-            manifest=tag_webhook(tag, istiod.plane, namespace),
-            field_manager=manager,
-            depends_on=[istiod.release],
-        )
-        self.webhook.override_logical_id(f"revision_tag_{tag}_webhook")
-        self.service = KubernetesManifest(
-            self,
-            "service",
-            manifest=tag_service(tag, istiod.plane, namespace),
-            field_manager=manager,
-            depends_on=[istiod.release],
-        )
-        self.service.override_logical_id(f"revision_tag_{tag}_service")
+        self.tag = tag.tag
+        self.revision = tag.revision
+        self.webhook = render_manifest(self, "webhook", tag.webhook, after=after, provider=provider)
+        self.service = render_manifest(self, "service", tag.service, after=after, provider=provider)

@@ -26,6 +26,11 @@ DEFAULT_CLOUD_HOSTNAME = "app.terraform.io"
 DEFAULT_KEY_PREFIX = "istio-mesh"
 
 
+STACK_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$")
+"""A stack prefix (cluster file stem or fleet cluster name) that, with
+``-mesh`` or ``-policies`` appended, makes a valid Terraform stack name."""
+
+
 def stack_name(prefix: str, kind: StackKind) -> str:
     """``prod`` + ``mesh`` -> ``prod-mesh``: the one spelling of stack names."""
     return f"{prefix}-{kind}"

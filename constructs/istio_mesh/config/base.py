@@ -153,3 +153,12 @@ class Resources(MeshModel):
         if self.limits is not None:
             out["limits"] = self.limits.to_values()
         return out
+
+
+def refuse_repeats(field: str, names: list[str]) -> None:
+    """Each name of a list once: names become release and object names."""
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise RuleViolation(
+                (field, i, "name"), f"{name!r} is used more than once; names must be unique"
+            )

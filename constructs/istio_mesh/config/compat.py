@@ -10,12 +10,16 @@ Istio and one of the cluster can leave the window.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field
 
+from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.errors import RuleViolation
-from istio_mesh.versions import parse_version
+from istio_mesh.config.versions import parse_version
+
+if TYPE_CHECKING:
+    from istio_mesh.config.cluster import MeshConfig
 
 # Source: istio.io, Supported Releases, "Support status of Istio releases",
 # column "Supported Kubernetes Versions":
@@ -81,4 +85,18 @@ def check_kubernetes_support(
             f"Kubernetes {kubernetes} is not supported by Istio {istio} ({istio_field} "
             f"{istio_version!r}); Istio {istio} supports Kubernetes {supported[0]} to "
             f"{supported[-1]}",
+        )
+
+
+def check_kubernetes_versions(config: MeshConfig) -> None:
+    """With kubernetesVersion set, every Istio version the config installs
+    (one per control-plane revision) must support it."""
+    if config.kubernetes_version is None:
+        return
+    for i, plane in enumerate(control_planes(config)):
+        check_kubernetes_support(
+            plane.version,
+            config.kubernetes_version,
+            field=("revisions", i, "version") if config.revisions else ("kubernetesVersion",),
+            istio_field=f"revisions[{i}].version" if config.revisions else "istio.version",
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from istio_mesh.versions import parse_version
+from istio_mesh.config.versions import parse_version
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import IstiodSettings, MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
+    from istio_mesh.config.istiod import IstiodSettings
 
 DEFAULT_REVISION = "default"
 """Istio's name for the un-revisioned istiod (chart ``revision: ""``) and for

@@ -52,13 +52,14 @@ class _TooLarge(Exception):
 
 
 class _Walk:
-    def __init__(self) -> None:
+    def __init__(self, prefix: tuple[str | int, ...]) -> None:
+        self.prefix = prefix
         self.problems: list[str] = []
         self.values = 0
         self.open_containers: set[int] = set()
 
     def problem(self, path: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(f"{format_path(path) or '(top level)'}: {message}")
+        self.problems.append(f"{where(self.prefix + path)}: {message}")
 
     def visit(self, value: Any, path: tuple[str | int, ...]) -> None:
         self.values += 1
@@ -100,19 +101,30 @@ class _Walk:
         self.open_containers.discard(id(value))
 
 
-def document_problems(data: Any) -> list[str]:
-    """One ``<field path>: <problem>`` line per value that cannot be config data."""
-    walk = _Walk()
+def where(path: tuple[str | int, ...]) -> str:
+    """A field path as messages print it; the document itself is ``(top level)``."""
+    return format_path(path) or "(top level)"
+
+
+def document_problems(data: Any, prefix: tuple[str | int, ...] = ()) -> list[str]:
+    """One ``<field path>: <problem>`` line per value that cannot be config data.
+
+    ``prefix`` is where ``data`` sits in its file (a fleet's
+    ``meshes.<mesh>.clusters.<cluster>``): paths start there, while depth and
+    size count from ``data``, so one cluster's settings get the same verdict
+    and the same message in a cluster file and in a fleet.
+    """
+    walk = _Walk(prefix)
     try:
         walk.visit(data, ())
     except _TooLarge:
         return [
-            f"(top level): more than {MAX_VALUES} values once YAML aliases are expanded; "
+            f"{where(prefix)}: more than {MAX_VALUES} values once YAML aliases are expanded; "
             "a config is a few hundred"
         ]
     if len(walk.problems) > MAX_PROBLEMS:
         extra = len(walk.problems) - MAX_PROBLEMS
-        return [*walk.problems[:MAX_PROBLEMS], f"(top level): {extra} more problems like these"]
+        return [*walk.problems[:MAX_PROBLEMS], f"{where(prefix)}: {extra} more problems like these"]
     return walk.problems
 
 

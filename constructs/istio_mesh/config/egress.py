@@ -18,7 +18,8 @@ from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import GatewaySettings, MeshConfig, ServicePort
+    from istio_mesh.config.cluster import MeshConfig
+    from istio_mesh.config.gateways import GatewaySettings, ServicePort
 
 TLS_ORIGINATION_PORT = 443
 """Where the egress gateway sends traffic it wraps in TLS."""

@@ -15,9 +15,10 @@ from pydantic import AfterValidator, Field, field_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.objects import generated_identities, identity
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _API_VERSION = re.compile(r"^([a-z0-9.-]+\.istio\.io)/(v[0-9]+((alpha|beta)[0-9]+)?)$")
@@ -85,10 +86,7 @@ class ExtraResource(MeshModel):
 def check_extra_resources(config: MeshConfig) -> None:
     """Each object once, and none that the config also generates: two Terraform
     resources owning one object would overwrite each other on every apply."""
-    # Imported here: the policy builders import the config models.
-    from istio_mesh.policy.resources import generated_manifests, identity
-
-    generated = {identity(m) for m in generated_manifests(config)}
+    generated = set(generated_identities(config))
     seen: dict[tuple[str, str, str, str], int] = {}
     for i, resource in enumerate(config.extra_resources):
         key = identity(resource.manifest())

@@ -29,20 +29,48 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
+from istio_mesh.config.backend import STACK_NAME
+from istio_mesh.config.base import MeshModel
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.describe import describe_validation_error
+from istio_mesh.config.document import document_problems
 from istio_mesh.config.errors import ConfigError, format_path
-from istio_mesh.config.models import MeshConfig
-from istio_mesh.config.multicluster import EASTWEST_KIND
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.merge import deep_merge
+from istio_mesh.config.multicluster import EASTWEST_KIND, MulticlusterSettings
+from istio_mesh.config.reader import read_text, read_yaml
 
 FLEET_DIRECTORY = "fleets"
 _DERIVED = ("clusterName", "remoteSecrets", "externalIstiod")
+
+
+class FleetMesh(MeshModel):
+    """One mesh of a fleet: settings its clusters share, and the clusters."""
+
+    shared: dict[str, Any] | None = Field(
+        default=None,
+        description="Cluster settings every cluster of the mesh starts from.",
+    )
+    clusters: dict[str, dict[str, Any] | None] = Field(
+        description=(
+            "Cluster name -> its own settings, deep-merged over shared (maps key by key, "
+            "lists replaced whole). The name also names the cluster's stacks."
+        ),
+    )
+
+
+class Fleet(MeshModel):
+    """A fleet file: one or more meshes of several clusters each."""
+
+    meshes: dict[str, FleetMesh] = Field(
+        description="Mesh name -> {shared, clusters}; the name is the clusters' default mesh ID.",
+    )
 
 
 def is_fleet_path(path: Path | str) -> bool:
@@ -52,37 +80,86 @@ def is_fleet_path(path: Path | str) -> bool:
 
 
 def load_fleet(path: Path | str) -> dict[str, MeshConfig]:
-    """Every cluster of every mesh in the fleet file, keyed by cluster name."""
-    from istio_mesh.config.loader import STACK_NAME
+    """Every cluster of every mesh in the fleet file, keyed by cluster name.
 
+    The file goes through the cluster files' reader and document checks, each
+    cluster's settings checked on their own (``meshes.<mesh>.clusters.<name>``
+    is their top level), so a value refused in a cluster file is refused here
+    with the same message.
+    """
     path = Path(path)
-    data = _read_mapping(path)
-    problems: list[str] = []
-    meshes = data.get("meshes")
-    extra = sorted(str(k) for k in data if k != "meshes")
-    if extra:
-        problems.append(f"{extra[0]}: unknown key; allowed keys: meshes")
-    if not isinstance(meshes, dict) or not meshes:
-        problems.append("meshes: required: a mapping of mesh name -> {shared, clusters}")
+    data = read_yaml(read_text(path), path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, ["expected a fleet: a mapping with the key 'meshes'"])
+    problems = _document_problems(data)
+    if problems:
         raise ConfigError(path, problems)
+    try:
+        fleet = Fleet.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(path, describe_validation_error(exc, Fleet)) from None
+    raw = _merged_clusters(fleet, problems)
+    if problems:
+        raise ConfigError(path, problems)
+    configs: dict[str, MeshConfig] = {}
+    for mesh, clusters in raw.items():
+        _derive(mesh, clusters)
+        for cluster, settings in clusters.items():
+            try:
+                configs[cluster] = MeshConfig.model_validate(settings)
+            except ValidationError as exc:
+                at = ("meshes", mesh, "clusters", cluster)
+                problems += [_within(at, p) for p in describe_validation_error(exc)]
+    if problems:
+        raise ConfigError(path, problems)
+    for mesh, clusters in raw.items():
+        problems += check_mesh(mesh, {c: configs[c] for c in clusters})
+    if problems:
+        raise ConfigError(path, problems)
+    return configs
+
+
+def _document_problems(data: dict[Any, Any]) -> list[str]:
+    """The document checks, run on each cluster's and each mesh's shared
+    settings on their own and on the rest of the file around them."""
+    skeleton = dict(data)
+    parts: list[tuple[tuple[str | int, ...], Any]] = []
+    meshes = data.get("meshes")
+    if isinstance(meshes, dict):
+        skeleton["meshes"] = outline = {}
+        for mesh, body in meshes.items():
+            outline[mesh] = body
+            if not isinstance(mesh, str) or not isinstance(body, dict):
+                continue
+            outline[mesh] = inner = dict(body)
+            if "shared" in body:
+                inner["shared"] = None
+                parts.append((("meshes", mesh, "shared"), body["shared"]))
+            clusters = body.get("clusters")
+            if isinstance(clusters, dict):
+                inner["clusters"] = {c: None for c in clusters}
+                parts += [(("meshes", mesh, "clusters", c), own)
+                          for c, own in clusters.items() if isinstance(c, str)]
+    problems = document_problems(skeleton)
+    for at, part in parts:
+        problems += document_problems(part, at)
+    return problems
+
+
+def _merged_clusters(fleet: Fleet, problems: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """mesh -> cluster -> shared settings with the cluster's own merged over
+    them; what stops a cluster from being one goes to ``problems``."""
+    if not fleet.meshes:
+        problems.append("meshes: required: a mapping of mesh name -> {shared, clusters}")
     raw: dict[str, dict[str, dict[str, Any]]] = {}
     owner: dict[str, str] = {}
-    for mesh, body in meshes.items():
-        where = f"meshes.{mesh}"
-        if not isinstance(body, dict) or not isinstance(body.get("clusters"), dict) or not body["clusters"]:
-            problems.append(f"{where}.clusters: required: a mapping of cluster name -> settings")
-            continue
-        unknown = sorted(str(k) for k in body if k not in ("shared", "clusters"))
-        if unknown:
-            problems.append(f"{where}.{unknown[0]}: unknown key; allowed keys: clusters, shared")
-        shared = body.get("shared") or {}
-        if not isinstance(shared, dict):
-            problems.append(f"{where}.shared: expected a mapping of cluster settings")
-            continue
-        raw[str(mesh)] = {}
-        for cluster, own in body["clusters"].items():
-            at = f"{where}.clusters.{cluster}"
-            if not isinstance(cluster, str) or not STACK_NAME.match(cluster):
+    for mesh, body in fleet.meshes.items():
+        if not body.clusters:
+            problems.append(f"meshes.{mesh}.clusters: required: a mapping of cluster name -> settings")
+        raw[mesh] = {}
+        for cluster, own in body.clusters.items():
+            at = f"meshes.{mesh}.clusters.{cluster}"
+            if not STACK_NAME.match(cluster):
                 problems.append(
                     f"{at}: cluster name {cluster!r} cannot name stacks; use lowercase "
                     f"letters, digits and '-' (at most 42)"
@@ -94,57 +171,19 @@ def load_fleet(path: Path | str) -> dict[str, MeshConfig]:
                     f"cluster names must be unique in a fleet"
                 )
                 continue
-            owner[cluster] = str(mesh)
-            if own is not None and not isinstance(own, dict):
-                problems.append(f"{at}: expected a mapping of cluster settings")
-                continue
-            merged = deep_merge(shared, own or {})
+            owner[cluster] = mesh
+            merged = deep_merge(body.shared or {}, own or {})
             problems += _refuse_derived(at, merged, cluster)
-            raw[str(mesh)][cluster] = merged
-    if problems:
-        raise ConfigError(path, problems)
-    configs: dict[str, MeshConfig] = {}
-    for mesh, clusters in raw.items():
-        _derive(mesh, clusters)
-        for cluster, data_ in clusters.items():
-            try:
-                configs[cluster] = MeshConfig.model_validate(data_)
-            except ValidationError as exc:
-                from istio_mesh.config.loader import describe_validation_error
-
-                at = f"meshes.{mesh}.clusters.{cluster}"
-                problems += [f"{at}.{p}" for p in describe_validation_error(exc)]
-    if problems:
-        raise ConfigError(path, problems)
-    for mesh, clusters in raw.items():
-        problems += check_mesh(mesh, {c: configs[c] for c in clusters})
-    if problems:
-        raise ConfigError(path, problems)
-    return configs
+            raw[mesh][cluster] = merged
+    return raw
 
 
-def _read_mapping(path: Path) -> dict[Any, Any]:
-    """The file's top-level mapping, with the cluster loader's wording for
-    unreadable files and YAML errors (kept here so the loader stays as is)."""
-    from istio_mesh.config.loader import _StrictLoader
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(path, ["file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(path, [f"YAML syntax error{where}: {exc.problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, [f"YAML syntax error: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise ConfigError(path, ["expected a fleet: a mapping with the key 'meshes'"])
-    return data
+def _within(at: tuple[str, ...], problem: str) -> str:
+    """A cluster's problem, its path prefixed with where the cluster is in the fleet."""
+    field, sep, message = problem.partition(": ")
+    inner = "" if field == "(top level)" else field
+    joined = format_path(at) + (inner if inner.startswith("[") or not inner else f".{inner}")
+    return f"{joined}{sep}{message}"
 
 
 def _refuse_derived(at: str, merged: Mapping[str, Any], cluster: str) -> list[str]:
@@ -180,78 +219,95 @@ def _derive(mesh: str, clusters: dict[str, dict[str, Any]]) -> None:
 
 def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
     """Rules across the clusters of one mesh; each message names both clusters."""
-    problems: list[str] = []
-    names = list(members)
-    first = names[0]
+    group = _Mesh(mesh, dict(members))
+    return [*group.mesh_ids(), *group.root_cas(), *group.remotes(), *group.networks()]
 
-    def at(cluster: str, *field: str | int) -> str:
-        return format_path(("meshes", mesh, "clusters", cluster, *field))
 
-    def other(cluster: str) -> str:
-        return next(c for c in names if c != cluster) if len(names) > 1 else cluster
+@dataclass(frozen=True)
+class _Mesh:
+    """The clusters of one mesh, and the rules Istio would only show at runtime."""
 
-    for cluster, config in members.items():
-        if config.mesh.mesh_id != members[first].mesh.mesh_id:
-            problems.append(
-                f"{at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
-                f"cluster {first!r} ({members[first].mesh.mesh_id!r}); every cluster of a "
-                f"mesh needs the same mesh ID"
-            )
-    primaries = {c: m for c, m in members.items() if _mc(m).role == "primary"}
-    fingerprints = {c: _mc(m).root_cert_sha256 for c, m in primaries.items()}
-    reference = next((c for c, f in fingerprints.items() if f is not None), None)
-    for cluster, config in primaries.items():
-        if len(names) < 2:
-            break
-        if config.ca.mode != "plugin":
-            problems.append(
-                f"{at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster {cluster!r} a "
-                f"root CA that cluster {other(cluster)!r} does not trust; every primary of a "
-                f"multicluster mesh needs ca.mode: plugin with the shared root"
-            )
-        elif fingerprints[cluster] is None:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
-                f"cluster {cluster!r} is checked to trust the same root CA as cluster "
-                f"{other(cluster)!r}; set it once in the mesh's shared settings"
-            )
-        elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
-                f"{reference!r}; every cluster of a mesh must trust the same root CA"
-            )
-    for cluster, config in members.items():
-        mc = _mc(config)
-        if mc.role != "remote":
-            continue
-        target = mc.primary_cluster
-        if target not in members:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'primaryCluster')}: {target!r} is not a cluster "
-                f"of mesh {mesh!r}; remote cluster {cluster!r} needs one of its primaries "
-                f"({', '.join(sorted(primaries)) or 'none'})"
-            )
-        elif target not in primaries:
-            problems.append(
-                f"{at(cluster, 'multicluster', 'primaryCluster')}: cluster {target!r} is a "
-                f"remote too; remote cluster {cluster!r} needs a primary "
-                f"({', '.join(sorted(primaries)) or 'none'})"
-            )
-    networks: dict[str, list[str]] = {}
-    for cluster, config in members.items():
-        networks.setdefault(_mc(config).network, []).append(cluster)
-    if len(networks) > 1:
-        for network, clusters in networks.items():
-            if any(_has_eastwest(members[c]) for c in clusters):
+    name: str
+    members: dict[str, MeshConfig]
+
+    def at(self, cluster: str, *field: str | int) -> str:
+        return format_path(("meshes", self.name, "clusters", cluster, *field))
+
+    def other(self, cluster: str) -> str:
+        return next((c for c in self.members if c != cluster), cluster)
+
+    @property
+    def primaries(self) -> dict[str, MeshConfig]:
+        return {c: m for c, m in self.members.items() if _mc(m).role == "primary"}
+
+    def mesh_ids(self) -> Iterator[str]:
+        first, expected = next(iter(self.members.items()))
+        for cluster, config in self.members.items():
+            if config.mesh.mesh_id != expected.mesh.mesh_id:
+                yield (
+                    f"{self.at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
+                    f"cluster {first!r} ({expected.mesh.mesh_id!r}); every cluster of a "
+                    f"mesh needs the same mesh ID"
+                )
+
+    def root_cas(self) -> Iterator[str]:
+        if len(self.members) < 2:
+            return
+        fingerprints = {c: _mc(m).root_cert_sha256 for c, m in self.primaries.items()}
+        reference = next((c for c, f in fingerprints.items() if f is not None), None)
+        for cluster, config in self.primaries.items():
+            if config.ca.mode != "plugin":
+                yield (
+                    f"{self.at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster "
+                    f"{cluster!r} a root CA that cluster {self.other(cluster)!r} does not trust; "
+                    f"every primary of a multicluster mesh needs ca.mode: plugin with the shared root"
+                )
+            elif fingerprints[cluster] is None:
+                yield (
+                    f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
+                    f"cluster {cluster!r} is checked to trust the same root CA as cluster "
+                    f"{self.other(cluster)!r}; set it once in the mesh's shared settings"
+                )
+            elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
+                yield (
+                    f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
+                    f"{reference!r}; every cluster of a mesh must trust the same root CA"
+                )
+
+    def remotes(self) -> Iterator[str]:
+        primaries = ", ".join(sorted(self.primaries)) or "none"
+        for cluster, config in self.members.items():
+            mc = _mc(config)
+            if mc.role != "remote":
                 continue
-            elsewhere = next(c for c in names if _mc(members[c]).network != network)
-            problems.append(
-                f"{at(clusters[0], 'multicluster', 'network')}: network {network!r} of cluster "
-                f"{clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
-                f"(network {_mc(members[elsewhere]).network!r}) cannot reach it; add a gateway "
-                f"with kind: eastwest to a cluster on {network!r}"
+            where = self.at(cluster, "multicluster", "primaryCluster")
+            if mc.primary_cluster not in self.members:
+                yield (
+                    f"{where}: {mc.primary_cluster!r} is not a cluster of mesh {self.name!r}; "
+                    f"remote cluster {cluster!r} needs one of its primaries ({primaries})"
+                )
+            elif mc.primary_cluster not in self.primaries:
+                yield (
+                    f"{where}: cluster {mc.primary_cluster!r} is a remote too; remote cluster "
+                    f"{cluster!r} needs a primary ({primaries})"
+                )
+
+    def networks(self) -> Iterator[str]:
+        networks: dict[str, list[str]] = {}
+        for cluster, config in self.members.items():
+            networks.setdefault(_mc(config).network, []).append(cluster)
+        if len(networks) < 2:
+            return
+        for network, clusters in networks.items():
+            if any(_has_eastwest(self.members[c]) for c in clusters):
+                continue
+            elsewhere = next(c for c, m in self.members.items() if _mc(m).network != network)
+            yield (
+                f"{self.at(clusters[0], 'multicluster', 'network')}: network {network!r} of "
+                f"cluster {clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
+                f"(network {_mc(self.members[elsewhere]).network!r}) cannot reach it; add a "
+                f"gateway with kind: eastwest to a cluster on {network!r}"
             )
-    return problems
 
 
 def remote_primaries(configs: Mapping[str, MeshConfig]) -> dict[str, str]:
@@ -268,7 +324,8 @@ def remote_primaries(configs: Mapping[str, MeshConfig]) -> dict[str, str]:
     return out
 
 
-def _mc(config: MeshConfig) -> Any:
+def _mc(config: MeshConfig) -> MulticlusterSettings:
+    # Every fleet cluster has a multicluster section: the fleet derives it.
     assert config.multicluster is not None
     return config.multicluster
 

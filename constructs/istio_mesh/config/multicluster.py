@@ -21,7 +21,7 @@ from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
 
 NETWORK_LABEL = "topology.istio.io/network"
 CONTROL_PLANE_CLUSTERS_ANNOTATION = "topology.istio.io/controlPlaneClusters"
@@ -137,7 +137,6 @@ def check_multicluster(config: MeshConfig) -> None:
                 "set multicluster (clusterName, network) first",
             )
         return
-    where = ("multicluster",)
     for i in eastwest:
         if "ports" in config.gateways[i].service.model_fields_set:
             raise RuleViolation(
@@ -152,30 +151,35 @@ def check_multicluster(config: MeshConfig) -> None:
         )
     if mc.root_cert_sha256 is not None and config.ca.mode != "plugin":
         raise RuleViolation(
-            (*where, "rootCertSha256"),
+            ("multicluster", "rootCertSha256"),
             f"checks the plug-in CA's root; it needs ca.mode: plugin (mode is {config.ca.mode})",
         )
     if mc.is_remote:
         _check_remote(config)
     else:
-        for field, value in (("primaryCluster", mc.primary_cluster), ("primaryAddress", mc.primary_address)):
-            if value is not None:
-                raise RuleViolation((*where, field), "only used with role: remote")
-        if mc.cluster_name in mc.remote_secrets:
-            raise RuleViolation(
-                (*where, "remoteSecrets"),
-                f"{mc.cluster_name!r} is this cluster; istiod reads its own API server directly",
-            )
-        seen = list(mc.remote_secrets)
-        for i, name in enumerate(seen):
-            if name in seen[:i]:
-                raise RuleViolation((*where, "remoteSecrets", i), f"{name!r} is listed twice")
-        if mc.external_istiod and not eastwest:
-            raise RuleViolation(
-                (*where, "externalIstiod"),
-                "remote clusters reach istiod through an east-west gateway; add a gateway "
-                "with kind: eastwest",
-            )
+        _check_primary(mc, has_eastwest=bool(eastwest))
+
+
+def _check_primary(mc: MulticlusterSettings, *, has_eastwest: bool) -> None:
+    where = ("multicluster",)
+    for field, value in (("primaryCluster", mc.primary_cluster), ("primaryAddress", mc.primary_address)):
+        if value is not None:
+            raise RuleViolation((*where, field), "only used with role: remote")
+    if mc.cluster_name in mc.remote_secrets:
+        raise RuleViolation(
+            (*where, "remoteSecrets"),
+            f"{mc.cluster_name!r} is this cluster; istiod reads its own API server directly",
+        )
+    seen = list(mc.remote_secrets)
+    for i, name in enumerate(seen):
+        if name in seen[:i]:
+            raise RuleViolation((*where, "remoteSecrets", i), f"{name!r} is listed twice")
+    if mc.external_istiod and not has_eastwest:
+        raise RuleViolation(
+            (*where, "externalIstiod"),
+            "remote clusters reach istiod through an east-west gateway; add a gateway "
+            "with kind: eastwest",
+        )
 
 
 def _check_remote(config: MeshConfig) -> None:

@@ -18,7 +18,7 @@ from istio_mesh.config.control_planes import (
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
 
 
 def _names(items: list[str]) -> str:

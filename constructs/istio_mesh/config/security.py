@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.namespaces import RESERVED_NAMESPACES
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig
+    from istio_mesh.config.cluster import MeshConfig
+    from istio_mesh.config.gateways import GatewaySettings
 
 DEFAULT_DENY_POLICY = "allow-nothing"
 """Name of the mesh-wide allow-nothing policy in the root namespace."""
@@ -244,13 +247,15 @@ class CertificateAuthority(MeshModel):
 
 def check_authorization(config: MeshConfig) -> None:
     """Rules that tie authorization to gateways, namespaces and generated policy names."""
-    # Imported here: config.models imports this module for its section models.
-    from istio_mesh.config.models import RESERVED_NAMESPACES
-
-    authz = config.authorization
     gateways = {g.name: g for g in config.gateways}
-    defined = ", ".join(sorted(gateways)) or "none defined"
-    for i, entry in enumerate(authz.ingress):
+    _check_ingress_entries(config, gateways)
+    _check_allow_rules(config, gateways, _generated_policy_names(config, gateways))
+
+
+def _check_ingress_entries(config: MeshConfig, gateways: Mapping[str, GatewaySettings]) -> None:
+    """One entry per ingress gateway of this config."""
+    entries = config.authorization.ingress
+    for i, entry in enumerate(entries):
         gateway = gateways.get(entry.gateway)
         if gateway is None or gateway.kind != "ingress":
             ingress = ", ".join(sorted(g.name for g in config.gateways if g.kind == "ingress"))
@@ -259,12 +264,19 @@ def check_authorization(config: MeshConfig) -> None:
                 f"{entry.gateway!r} is not an ingress gateway of this config; "
                 f"allowed: {ingress or 'none defined'}",
             )
-        if entry.gateway in [e.gateway for e in authz.ingress[:i]]:
+        if entry.gateway in [e.gateway for e in entries[:i]]:
             raise RuleViolation(
                 ("authorization", "ingress", i, "gateway"),
                 f"{entry.gateway!r} has more than one entry; merge them",
             )
-    # Names of every policy this config generates, to refuse two with one name.
+
+
+def _generated_policy_names(
+    config: MeshConfig, gateways: Mapping[str, GatewaySettings]
+) -> dict[tuple[str, str], str]:
+    """(namespace, name) of every policy the typed settings generate -> the
+    setting that generates it, so that an allow rule cannot take its name."""
+    authz = config.authorization
     taken: dict[tuple[str, str], str] = {}
     if authz.default_deny:
         taken[(config.istio_namespace, DEFAULT_DENY_POLICY)] = "authorization.defaultDeny"
@@ -280,7 +292,18 @@ def check_authorization(config: MeshConfig) -> None:
                 taken[(gateway.resolved_namespace, gateway_policy_name(gateway.name))] = (
                     f"egress.services[{i}].egressGateway under default deny"
                 )
-    for i, rule in enumerate(authz.allow):
+    return taken
+
+
+def _check_allow_rules(
+    config: MeshConfig,
+    gateways: Mapping[str, GatewaySettings],
+    taken: dict[tuple[str, str], str],
+) -> None:
+    """Allow rules in application namespaces, from gateways that exist, each
+    with a policy name of its own."""
+    defined = ", ".join(sorted(gateways)) or "none defined"
+    for i, rule in enumerate(config.authorization.allow):
         where = ("authorization", "allow", i)
         if rule.namespace in RESERVED_NAMESPACES:
             raise RuleViolation(
@@ -302,4 +325,3 @@ def check_authorization(config: MeshConfig) -> None:
                 f"the policy from {taken[key]}; choose another name",
             )
         taken[key] = f"authorization.allow[{i}]"
-

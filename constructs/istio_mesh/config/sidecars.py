@@ -17,7 +17,8 @@ from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from istio_mesh.config.models import MeshConfig, NamespaceSettings
+    from istio_mesh.config.cluster import MeshConfig
+    from istio_mesh.config.namespaces import NamespaceSettings
 
 _EGRESS_HOST = re.compile(
     r"^(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"

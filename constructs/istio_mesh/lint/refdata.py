@@ -6,9 +6,10 @@ needs are extracted once from the release's own files (the CRDs in
 ``data/istio-<version>.json``: per kind its scope, served versions and
 schema (descriptions and CEL rules dropped, which the linter does not read),
 and per chart the tree of settable value keys. A test regenerates the file
-from ``../shared/istio/<version>`` and fails when it differs.
+from the copy of those files vendored in the repository
+(``third_party/istio/<version>``) and fails when it differs.
 
-Regenerate with ``python -m istio_mesh.lint.refdata <istio reference dir>``.
+Regenerate with ``python -m istio_mesh.lint.refdata third_party/istio/<version>``.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def main(argv: list[str]) -> int:
     path = data_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(build(Path(argv[0]))), encoding="utf-8")
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {path}")
     return 0
 
 

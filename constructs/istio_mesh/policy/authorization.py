@@ -18,8 +18,8 @@ from istio_mesh.config.security import (
     IngressAllow,
     gateway_policy_name,
 )
-from istio_mesh.policy.manifests import SECURITY_API
-from istio_mesh.values.gateway import gateway_pod_labels
+from istio_mesh.config.objects import SECURITY_API
+from istio_mesh.config.gateways import gateway_pod_labels
 
 TRUST_DOMAIN = "cluster.local"
 """Istio reads ``cluster.local`` in a policy's principals as "this mesh's trust

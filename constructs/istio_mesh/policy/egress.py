@@ -32,9 +32,9 @@ from istio_mesh.config.egress import (
     routed_gateways,
 )
 from istio_mesh.config.models import GatewaySettings, MeshConfig
-from istio_mesh.values.gateway import gateway_pod_labels
+from istio_mesh.config.objects import NETWORKING_API, tls_origination_name
+from istio_mesh.config.gateways import gateway_pod_labels
 
-NETWORKING_API = "networking.istio.io/v1"
 CLUSTER_DOMAIN = "cluster.local"
 
 
@@ -142,7 +142,7 @@ def tls_origination(config: MeshConfig, service: ExternalService) -> dict[str, A
             ]
         },
     }
-    return _object("DestinationRule", f"{service.name}-tls-origination", gateway.resolved_namespace, spec)
+    return _object("DestinationRule", tls_origination_name(service.name), gateway.resolved_namespace, spec)
 
 
 def egress_manifests(config: MeshConfig) -> list[dict[str, Any]]:

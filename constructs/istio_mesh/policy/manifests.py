@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.models import MeshConfig, MtlsMode, NamespaceSettings
+from istio_mesh.config.objects import SECURITY_API
 
-SECURITY_API = "security.istio.io/v1"
 INJECTION_LABEL = "istio-injection"
 REVISION_LABEL = "istio.io/rev"
 DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode"

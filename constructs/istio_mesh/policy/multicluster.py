@@ -12,12 +12,14 @@ from typing import Any
 
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.config.multicluster import EASTWEST_KIND
-from istio_mesh.values.multicluster import gateway_selector
+from istio_mesh.config.objects import (
+    ISTIOD_GATEWAY,
+    ISTIOD_VIRTUAL_SERVICE,
+    NETWORKING_API,
+    cross_network_gateway_name,
+)
+from istio_mesh.config.gateways import gateway_selector
 
-NETWORKING_API = "networking.istio.io/v1"
-CROSS_NETWORK_GATEWAY = "cross-network-gateway"
-ISTIOD_GATEWAY = "istiod-gateway"
-ISTIOD_VIRTUAL_SERVICE = "istiod-vs"
 
 
 def multicluster_manifests(config: MeshConfig) -> list[dict[str, Any]]:
@@ -32,11 +34,10 @@ def multicluster_manifests(config: MeshConfig) -> list[dict[str, Any]]:
     namespace = config.istio_namespace
     out: list[dict[str, Any]] = []
     for i, gateway in enumerate(gateways):
-        suffix = "" if i == 0 else f"-{gateway.name}"
         selector = gateway_selector(gateway)
         out.append(
             _gateway(
-                f"{CROSS_NETWORK_GATEWAY}{suffix}",
+                cross_network_gateway_name(i, gateway.name),
                 namespace,
                 selector,
                 [

@@ -7,10 +7,9 @@ from typing import Any
 
 from istio_mesh.config.models import MeshConfig, NamespaceSettings
 from istio_mesh.config.sidecars import has_sidecar_injection
-from istio_mesh.policy.egress import NETWORKING_API, routed_gateway_hosts
+from istio_mesh.config.objects import NETWORKING_API, SIDECAR_NAME
+from istio_mesh.policy.egress import routed_gateway_hosts
 
-SIDECAR_NAME = "default"
-"""A namespace's Sidecar without a workload selector; Istio allows one per namespace."""
 
 
 def egress_hosts(config: MeshConfig, namespace: NamespaceSettings) -> list[str]:

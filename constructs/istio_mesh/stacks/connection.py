@@ -10,13 +10,18 @@ exec command fetches a short-lived token on each run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from istio_mesh.config.credentials import EXEC_VARIABLE_NAMES, ExecConnection
 from istio_mesh.config.models import Connection, KubeconfigConnection
 from istio_mesh.terraform import (
     Construct,
+    HelmProvider,
+    HelmProviderKubernetes,
+    HelmProviderKubernetesExec,
     KubernetesProvider,
     KubernetesProviderExec,
+    TerraformProvider,
     TerraformVariable,
 )
 
@@ -83,29 +88,70 @@ def cluster_access(scope: Construct, connection: Connection) -> ClusterAccess:
     )
 
 
+class _Credentials(TypedDict):
+    """The connection arguments both providers spell the same way."""
+
+    config_path: str | None
+    config_context: str | None
+    host: str | None
+    cluster_ca_certificate: str | None
+    token: str | None
+
+
+def _credentials(access: ClusterAccess) -> _Credentials:
+    return {
+        "config_path": access.config_path,
+        "config_context": access.config_context,
+        "host": access.host,
+        "cluster_ca_certificate": access.cluster_ca_certificate,
+        "token": access.token,
+    }
+
+
+def _keep_env_as_written(provider: TerraformProvider, path: str, access: ClusterAccess) -> None:
+    """cdktf 0.21 rewrites the keys of a provider's maps in snake_case
+    (AWS_PROFILE -> aws_profile); an override at ``path`` keeps them as written."""
+    if access.exec is not None and access.exec.env:
+        provider.add_override(path, access.exec.env)
+
+
+def helm_provider(scope: Construct, access: ClusterAccess) -> HelmProvider:
+    """The stack's helm provider, reaching the cluster as ``access`` says."""
+    credential = access.exec
+    provider = HelmProvider(
+        scope,
+        "helm",
+        kubernetes=HelmProviderKubernetes(
+            **_credentials(access),
+            exec=HelmProviderKubernetesExec(
+                api_version=credential.api_version,
+                command=credential.command,
+                args=list(credential.args) or None,
+            )
+            if credential
+            else None,
+        ),
+    )
+    _keep_env_as_written(provider, "kubernetes.exec.env", access)
+    return provider
+
+
 def kubernetes_provider(scope: Construct, access: ClusterAccess) -> KubernetesProvider:
     """The stack's kubernetes provider, reaching the cluster as ``access`` says."""
-    exec_credential = access.exec
+    credential = access.exec
     provider = KubernetesProvider(
         scope,
         "kubernetes",
-        config_path=access.config_path,
-        config_context=access.config_context,
-        host=access.host,
-        cluster_ca_certificate=access.cluster_ca_certificate,
-        token=access.token,
+        **_credentials(access),
         exec=[
             KubernetesProviderExec(
-                api_version=exec_credential.api_version,
-                command=exec_credential.command,
-                args=list(exec_credential.args) or None,
+                api_version=credential.api_version,
+                command=credential.command,
+                args=list(credential.args) or None,
             )
         ]
-        if exec_credential
+        if credential
         else None,
     )
-    if exec_credential and exec_credential.env:
-        # cdktf 0.21 rewrites the keys of a provider's maps in snake_case
-        # (AWS_PROFILE -> aws_profile); an override keeps them as written.
-        provider.add_override("exec.0.env", exec_credential.env)
+    _keep_env_as_written(provider, "exec.0.env", access)
     return provider

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from istio_mesh.components import IstioMesh, MeshOutputs
-from istio_mesh.components.mesh import needs_kubernetes_provider
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.config.backend import LocalBackend as LocalStateSettings
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
+from istio_mesh.plan import ClusterPlan, cluster_plan
+from istio_mesh.stacks.connection import cluster_access, helm_provider, kubernetes_provider
 from istio_mesh.stacks.state import previous_outputs, state_backend
-from istio_mesh.terraform import (
-    Construct,
-    HelmProvider,
-    HelmProviderKubernetes,
-    HelmProviderKubernetesExec,
-    TerraformStack,
-)
+from istio_mesh.terraform import Construct, TerraformStack
 
 
 class MeshStack(TerraformStack):
@@ -33,40 +27,23 @@ class MeshStack(TerraformStack):
     for the local backend only so far.
     """
 
-    def __init__(self, scope: Construct, stack_id: str, *, config: MeshConfig) -> None:
+    def __init__(
+        self, scope: Construct, stack_id: str, *, config: MeshConfig, plan: ClusterPlan | None = None
+    ) -> None:
         super().__init__(scope, stack_id)
         self.config = config
+        self.plan = plan if plan is not None else cluster_plan(config)
         state_backend(self, config.backend, kind="mesh", stack_name=stack_id)
         access = cluster_access(self, config.connection)
-        exec_credential = access.exec
-        provider = HelmProvider(
-            self,
-            "helm",
-            kubernetes=HelmProviderKubernetes(
-                config_path=access.config_path,
-                config_context=access.config_context,
-                host=access.host,
-                cluster_ca_certificate=access.cluster_ca_certificate,
-                token=access.token,
-                exec=HelmProviderKubernetesExec(
-                    api_version=exec_credential.api_version,
-                    command=exec_credential.command,
-                    args=list(exec_credential.args) or None,
-                )
-                if exec_credential
-                else None,
-            ),
-        )
-        if exec_credential and exec_credential.env:
-            # cdktf 0.21 rewrites the keys of a provider's maps in snake_case
-            # (AWS_PROFILE -> aws_profile); an override keeps them as written.
-            provider.add_override("kubernetes.exec.env", exec_credential.env)
-        if needs_kubernetes_provider(config):
+        helm_provider(self, access)
+        if self.plan.mesh.needs_kubernetes_provider:
             kubernetes_provider(self, access)
-        self.mesh = IstioMesh(self, "istio", config=config)
+        self.mesh = IstioMesh(self, "istio", config=config, plan=self.plan.mesh)
         self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
         self.gateways = self.mesh.gateways
-        self.outputs = MeshOutputs(self, "outputs", mesh=self.mesh)
+        self.outputs = MeshOutputs(
+            self, "outputs", outputs=self.plan.outputs, releases=self.plan.mesh.releases
+        )
         self.upgrade_guards: list[UpgradeGuard] = []
         if isinstance(config.backend, LocalStateSettings):
             previous = previous_outputs(self, stack_id, defaults={VERSIONS_OUTPUT: {}})
@@ -76,9 +53,9 @@ class MeshStack(TerraformStack):
             self.upgrade_guards = [
                 UpgradeGuard(
                     self,
-                    f"upgrade-guard-{istiod.plane.release_name}",
+                    f"upgrade-guard-{istiod.item.name}",
                     release=istiod.release,
-                    version=istiod.plane.version,
+                    version=istiod.item.version,
                     installed=self.installed_versions,
                 )
                 for istiod in self.mesh.istiods.values()

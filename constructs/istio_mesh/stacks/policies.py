@@ -5,6 +5,7 @@ from __future__ import annotations
 from istio_mesh.components import IstioPolicies
 from istio_mesh.components.protection import DestroyProtection
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.plan import ClusterPlan
 from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
 from istio_mesh.stacks.mesh import MeshStack
 from istio_mesh.stacks.state import state_backend
@@ -24,7 +25,13 @@ class PoliciesStack(TerraformStack):
     """
 
     def __init__(
-        self, scope: Construct, stack_id: str, *, config: MeshConfig, mesh: MeshStack
+        self,
+        scope: Construct,
+        stack_id: str,
+        *,
+        config: MeshConfig,
+        mesh: MeshStack,
+        plan: ClusterPlan | None = None,
     ) -> None:
         super().__init__(scope, stack_id)
         self.config = config
@@ -37,7 +44,8 @@ class PoliciesStack(TerraformStack):
             if config.protection.prevent_destroy
             else None
         )
-        self.policies = IstioPolicies(self, "policies", config=config)
+        self.plan = plan if plan is not None else mesh.plan
+        self.policies = IstioPolicies(self, "policies", config=config, plan=self.plan.policies)
         self.namespaces = self.policies.namespaces
         self.peer_authentications = self.policies.peer_authentications
         self.waypoints = self.policies.waypoints

@@ -6,7 +6,7 @@ from typing import Any
 
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import image_globals, profile_selectors
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.merge import deep_merge
 
 
 def cni_values(config: MeshConfig) -> dict[str, Any]:

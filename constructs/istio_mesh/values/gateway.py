@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from istio_mesh.config.gateways import gateway_pod_labels
+from istio_mesh.config.merge import deep_merge
 from istio_mesh.config.models import GatewaySettings, MeshConfig
 from istio_mesh.values.common import (
     has_disruption_budget,
@@ -11,13 +13,7 @@ from istio_mesh.values.common import (
     replica_floor,
     scheduling,
 )
-from istio_mesh.values.merge import deep_merge
 from istio_mesh.values.multicluster import gateway_multicluster_values
-
-
-def gateway_pod_labels(gateway: GatewaySettings) -> dict[str, str]:
-    """The chart labels gateway pods ``app: <release name>``."""
-    return {"app": gateway.name}
 
 
 def gateway_values(config: MeshConfig, gateway: GatewaySettings) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from istio_mesh.values.common import (
     replica_floor,
     scheduling,
 )
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.multicluster import istiod_multicluster_values
 
 

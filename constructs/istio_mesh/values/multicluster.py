@@ -69,6 +69,3 @@ def gateway_multicluster_values(config: MeshConfig, gateway: GatewaySettings) ->
     return {"networkGateway": config.multicluster.network}
 
 
-def gateway_selector(gateway: GatewaySettings) -> dict[str, str]:
-    """The ``istio`` label the gateway chart gives pods: the name without ``istio-``."""
-    return {"istio": gateway.name.removeprefix("istio-")}

@@ -7,7 +7,7 @@ from typing import Any
 from istio_mesh.config.control_planes import ControlPlane
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import profile_selectors
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.multicluster import ztunnel_multicluster_values
 
 

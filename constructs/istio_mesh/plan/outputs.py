@@ -7,7 +7,8 @@ multicluster mesh. Names and shapes are a public contract, like construct
 ids: renaming one breaks every consumer. Each value is read from the chart
 values the stack installs, so an ``extraValues`` override (a gateway's
 ``name``, istiod's ``revision`` or ``meshConfig.trustDomain``) shows in the
-output too.
+output too. They are read off the mesh plan, the same data the releases
+are rendered from.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from istio_mesh.config.control_planes import DEFAULT_REVISION, control_planes, resolve
+from istio_mesh.config.control_planes import DEFAULT_REVISION
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.values.gateway import gateway_values
-from istio_mesh.values.istiod import istiod_values
+from istio_mesh.plan.mesh import MeshPlan, mesh_plan
 
 
 DEFAULT_TRUST_DOMAIN = "cluster.local"
@@ -36,27 +36,19 @@ class MeshOutput:
     description: str
 
 
-def istiod_revisions(config: MeshConfig) -> list[str]:
+def istiod_revisions(plan: MeshPlan) -> list[str]:
     """Every istiod revision the mesh installs, as ``istio.io/rev`` names them
     (``"default"`` for the un-revisioned one), in config order; read from each
     release's values, so an ``extraValues.revision`` shows too."""
-    return [
-        str(istiod_values(config, plane).get("revision") or DEFAULT_REVISION)
-        for plane in control_planes(config)
-    ]
+    return [str(istiod.values.get("revision") or DEFAULT_REVISION) for istiod in plan.istiods.values()]
 
 
-def _default_values(config: MeshConfig) -> dict[str, Any]:
-    """The default revision's istiod values (or the first revision's): mesh ID
-    and root namespace are the same in every revision's values."""
-    plane = resolve(config, None) or control_planes(config)[0]
-    return istiod_values(config, plane)
-
-
-def mesh_id(config: MeshConfig) -> str:
+def mesh_id(plan: MeshPlan) -> str:
     """The mesh ID proxies report (``ISTIO_META_MESH_ID``), as the chart's
-    injection template picks it: ``global.meshID``, else the trust domain."""
-    values = _default_values(config)
+    injection template picks it: ``global.meshID``, else the trust domain.
+    Read from the default revision's values (or the first revision's): mesh
+    ID and root namespace are the same in every revision's values."""
+    values = plan.default_istiod.values
     chart_globals: dict[str, Any] = values.get("global", {})
     mesh_config: dict[str, Any] = values.get("meshConfig", {})
     return str(
@@ -67,46 +59,44 @@ def mesh_id(config: MeshConfig) -> str:
     )
 
 
-def root_namespace(config: MeshConfig) -> str:
+def root_namespace(plan: MeshPlan) -> str:
     """Where mesh-wide policy goes (``meshConfig.rootNamespace``)."""
-    return str(_default_values(config)["meshConfig"]["rootNamespace"])
+    return str(plan.default_istiod.values["meshConfig"]["rootNamespace"])
 
 
-def ingress_gateways(config: MeshConfig) -> dict[str, dict[str, str]]:
+def ingress_gateways(config: MeshConfig, plan: MeshPlan) -> dict[str, dict[str, str]]:
     """Each ingress gateway's Service, by gateway name. The chart names the
     Service after its ``name`` value, which defaults to the release name."""
     return {
-        gateway.name: {
-            "service": str(gateway_values(config, gateway).get("name") or gateway.name),
-            "namespace": gateway.resolved_namespace,
-        }
-        for gateway in config.gateways
+        gateway.name: {"service": str(release.values.get("name") or gateway.name), "namespace": release.namespace}
+        for gateway, release in zip(config.gateways, plan.gateways, strict=True)
         if gateway.kind == "ingress"
     }
 
 
-def mesh_outputs(config: MeshConfig) -> list[MeshOutput]:
-    """The mesh stack's outputs, in name order."""
-    outputs = [
+def mesh_outputs(config: MeshConfig, plan: MeshPlan | None = None) -> list[MeshOutput]:
+    """The mesh stack's outputs, in name order (``plan``: the config's mesh
+    plan, when the caller has it already)."""
+    plan = plan if plan is not None else mesh_plan(config)
+    return [
         MeshOutput(
             "ingress_gateways",
-            ingress_gateways(config),
+            ingress_gateways(config, plan),
             "Ingress gateways by name: {service, namespace} of each gateway's Service.",
         ),
         MeshOutput(
             "istiod_revisions",
-            istiod_revisions(config),
+            istiod_revisions(plan),
             "istiod revisions installed, as istio.io/rev names them ('default': no revision).",
         ),
         MeshOutput(
             "mesh_id",
-            mesh_id(config),
+            mesh_id(plan),
             "Mesh ID proxies report; the same on every cluster of one multicluster mesh.",
         ),
         MeshOutput(
             "root_namespace",
-            root_namespace(config),
+            root_namespace(plan),
             "Mesh root namespace: policies placed here apply mesh-wide.",
         ),
     ]
-    return outputs

@@ -1,0 +1,64 @@
+"""Plan addresses -> the resources rendered for them.
+
+The plan says what each item comes after by Terraform address; a composite
+construct (:class:`IstioMesh`, :class:`IstioPolicies`) renders items in plan
+order and hands each one the upstream *objects* behind those addresses, so
+Terraform's ``depends_on`` is always what the plan says and never a string
+typed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from istio_mesh.terraform import ITerraformDependable
+
+
+class Rendered:
+    """What has been rendered so far, by address."""
+
+    def __init__(self) -> None:
+        self._by_address: dict[str, ITerraformDependable] = {}
+
+    def check_new(self, addresses: Iterable[str]) -> None:
+        """Refuse addresses rendered already or listed twice, before rendering
+        them: two Terraform resources at one address cannot both exist."""
+        seen = set(self._by_address)
+        for address in addresses:
+            if address in seen:
+                raise ValueError(f"two resources at {address}: Terraform addresses must be unique")
+            seen.add(address)
+
+    def add(self, address: str, resource: ITerraformDependable) -> None:
+        self.check_new([address])
+        self._by_address[address] = resource
+
+    def upstream(self, addresses: Iterable[str]) -> list[ITerraformDependable]:
+        """The resources at ``addresses``, which must have been rendered first."""
+        missing = [a for a in addresses if a not in self._by_address]
+        if missing:
+            raise ValueError(f"rendered out of plan order: {', '.join(missing)} not rendered yet")
+        return [self._by_address[a] for a in addresses]
+
+
+def address_of(resource: ITerraformDependable) -> str:
+    """The Terraform address of a rendered resource (``type.name``)."""
+    kind = getattr(resource, "terraform_resource_type", None)
+    name = getattr(resource, "friendly_unique_id", None)
+    if not isinstance(kind, str) or not isinstance(name, str):
+        raise TypeError(f"{resource!r} is not a Terraform resource")
+    return f"{kind}.{name}"
+
+
+def require_upstream(what: str, needed: Iterable[str], after: Iterable[ITerraformDependable]) -> None:
+    """Refuse to render ``what`` without the upstream objects its plan item
+    names: a component composed by hand that skips one (istiod without the
+    plug-in CA's secret, say) would start in the wrong order and misbehave
+    at runtime, not fail at plan time."""
+    given = {address_of(resource) for resource in after}
+    missing = [address for address in needed if address not in given]
+    if missing:
+        raise ValueError(
+            f"{what} comes after {', '.join(missing)} in the mesh plan; "
+            f"pass the construct's resource in after="
+        )

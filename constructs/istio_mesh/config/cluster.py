@@ -1,0 +1,144 @@
+"""The cluster config: one YAML file per cluster (or one cluster of a fleet).
+
+Each section's models and field rules live in the section's module; the rules
+that tie several sections together run here, in :class:`MeshConfig`'s
+validator, so each message can name every field involved.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from istio_mesh.config.backend import Backend, LocalBackend, check_remote_runs, require_backend_type
+from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
+from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_versions
+from istio_mesh.config.connection import Connection, KubeconfigConnection, kubeconfig_unless_told
+from istio_mesh.config.egress import EgressSettings, check_egress
+from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
+from istio_mesh.config.gateways import GatewaySettings, check_gateway_namespaces
+from istio_mesh.config.istio import HelmSettings, IstioSettings
+from istio_mesh.config.istiod import IstiodSettings, RevisionSettings
+from istio_mesh.config.lint import Environment, LintSettings
+from istio_mesh.config.mesh_settings import MeshSettings
+from istio_mesh.config.multicluster import MulticlusterSettings, check_multicluster
+from istio_mesh.config.namespaces import MtlsSettings, NamespaceSettings, check_namespaces
+from istio_mesh.config.node_agents import CniSettings, ZtunnelSettings
+from istio_mesh.config.protection import ProtectionSettings
+from istio_mesh.config.revision_rules import check_ambient, check_revisions
+from istio_mesh.config.security import AuthorizationSettings, CertificateAuthority, check_authorization
+from istio_mesh.config.sidecars import SidecarScopeSettings, check_sidecar_scope
+
+
+class MeshConfig(MeshModel):
+    """One cluster's mesh: what to install, how, and which policies to apply."""
+
+    istio: IstioSettings = Field(default_factory=IstioSettings, description="Istio release.")
+    kubernetes_version: KubernetesVersion | None = Field(
+        default=None,
+        description=(
+            "The cluster's Kubernetes version, e.g. '1.33' (quote it). Set: an Istio version "
+            "that istio.io does not list as supporting it is refused. Unset: not checked."
+        ),
+    )
+    istio_namespace: DnsLabel = Field(
+        default="istio-system",
+        description="Namespace of istiod and the mesh root namespace for mesh-wide policy.",
+    )
+    connection: Annotated[Connection, BeforeValidator(kubeconfig_unless_told)] = Field(
+        default_factory=KubeconfigConnection,
+        discriminator="mode",
+        description="How Terraform reaches the cluster (kubeconfig, Terraform variables, or exec).",
+    )
+    backend: Annotated[Backend, BeforeValidator(require_backend_type)] = Field(
+        default_factory=LocalBackend,
+        discriminator="type",
+        description="Where each stack keeps its state (local, cloud, s3, gcs, azurerm).",
+    )
+    helm: HelmSettings = Field(default_factory=HelmSettings, description="Release behaviour.")
+    istiod: IstiodSettings = Field(
+        default_factory=IstiodSettings,
+        description="Control plane, when revisions is empty (one un-revisioned istiod).",
+    )
+    revisions: tuple[RevisionSettings, ...] = Field(
+        default=(),
+        description=(
+            "istiod revisions installed side by side for canary upgrades, each with its own "
+            "version and settings. Empty: one un-revisioned istiod configured by istiod."
+        ),
+    )
+    revision_tags: dict[DnsLabel, DnsLabel] = Field(
+        default_factory=dict,
+        description=(
+            "Revision tags, tag -> revision, e.g. prod-stable: 1-29-6. Owned by Terraform: "
+            "moving a tag is a config change."
+        ),
+    )
+    default_revision: DnsLabel | None = Field(
+        default=None,
+        description=(
+            "Revision (or tag) that serves istio-injection=enabled namespaces, gateways "
+            "without a revision and config validation (the base chart's defaultRevision). "
+            "Unset: 'default' (the un-revisioned istiod) when it is installed."
+        ),
+    )
+    mesh: MeshSettings = Field(default_factory=MeshSettings, description="Mesh-wide runtime settings.")
+    cni: CniSettings = Field(default_factory=CniSettings, description="CNI node agent.")
+    ztunnel: ZtunnelSettings = Field(
+        default_factory=ZtunnelSettings, description="ztunnel node proxy (ambient mode)."
+    )
+    gateways: tuple[GatewaySettings, ...] = Field(
+        default=(), description="Ingress and egress gateways. Empty: control plane only."
+    )
+    mtls: MtlsSettings = Field(default_factory=MtlsSettings, description="Mutual TLS policy.")
+    namespaces: tuple[NamespaceSettings, ...] = Field(
+        default=(), description="Application namespaces onboarded to the mesh."
+    )
+    environment: Environment | None = Field(
+        default=None,
+        description="development, staging or production; production turns on the linter's production rules.",
+    )
+    ca: CertificateAuthority = Field(
+        default_factory=CertificateAuthority, description="Who signs workload certificates."
+    )
+    authorization: AuthorizationSettings = Field(
+        default_factory=AuthorizationSettings, description="Authorization policy."
+    )
+    egress: EgressSettings = Field(
+        default_factory=EgressSettings, description="External services and egress routing."
+    )
+    sidecar_scope: SidecarScopeSettings = Field(
+        default_factory=SidecarScopeSettings, description="Default Sidecar per onboarded namespace."
+    )
+    extra_resources: tuple[ExtraResource, ...] = Field(
+        default=(), description="Istio resources applied as written in the policies stack."
+    )
+    lint: LintSettings = Field(
+        default_factory=LintSettings, description="Linter waivers for this config."
+    )
+    protection: ProtectionSettings = Field(
+        default_factory=ProtectionSettings, description="Guards against destroying the mesh."
+    )
+    multicluster: MulticlusterSettings | None = Field(
+        default=None,
+        description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
+    )
+
+    @model_validator(mode="after")
+    def _cross_component(self) -> MeshConfig:
+        # In this order: a config breaking several rules hears of the first.
+        check_remote_runs(self.backend, self.connection.mode, getattr(self.connection, "command", None))
+        check_kubernetes_versions(self)
+        refuse_repeats("gateways", [g.name for g in self.gateways])
+        check_namespaces(self)
+        check_gateway_namespaces(self)
+        check_revisions(self)
+        check_ambient(self)
+        check_egress(self)
+        check_authorization(self)
+        check_sidecar_scope(self)
+        check_extra_resources(self)
+        check_multicluster(self)
+        return self
+

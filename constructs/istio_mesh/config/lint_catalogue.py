@@ -1,0 +1,70 @@
+"""Every rule the config linter knows: its id, severity and what it is about.
+
+Pure data with no imports from the rest of the package, so that the config
+models can check a waiver's rule id without importing the linter itself.
+Rule ids are a public contract: configs name them in ``lint.waivers``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check. Errors fail ``check``; warnings fail it only with ``--strict``."""
+
+    id: str
+    severity: Severity
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("environment-unset", "warning",
+         "the config does not say which environment it is, so production rules are skipped"),
+    Rule("prod-mtls-not-strict", "error",
+         "a production mesh accepts plain-text traffic (mtls.mode is not STRICT)"),
+    Rule("prod-mtls-override", "warning",
+         "a namespace of a production mesh accepts plain-text traffic"),
+    Rule("prod-single-istiod", "error",
+         "a production control plane runs a single istiod"),
+    Rule("prod-demo-profile", "error",
+         "a production mesh is installed with Istio's demo profile"),
+    Rule("prod-egress-allow-any", "warning",
+         "a production mesh lets workloads call any host (outboundTrafficPolicy ALLOW_ANY)"),
+    Rule("prod-access-logs-everywhere", "warning",
+         "every proxy of a production mesh writes access logs"),
+    Rule("prod-no-resource-requests", "warning",
+         "a production component has no resource requests of its own"),
+    Rule("prod-no-default-deny", "warning",
+         "a production mesh allows every request that no policy mentions"),
+    Rule("prod-self-signed-ca", "warning",
+         "a production mesh signs workload certificates with istiod's self-signed root"),
+    Rule("ingress-closed-by-default-deny", "warning",
+         "default deny is on and an ingress gateway has no authorization.ingress entry"),
+    Rule("sidecar-scope-hides-allowed-call", "warning",
+         "an allow rule lets a namespace call one its Sidecar scope does not import"),
+    Rule("route-weights", "error",
+         "the weights of a route's destinations do not add up to 100"),
+    Rule("unknown-kind", "error",
+         "an extra resource has a kind the pinned Istio release does not define"),
+    Rule("unknown-version", "error",
+         "an extra resource uses an API version its kind does not serve"),
+    Rule("old-api-version", "warning",
+         "an extra resource uses an older API version than v1"),
+    Rule("crd-schema", "error",
+         "an extra resource is refused by its kind's schema"),
+    Rule("empty-value", "warning",
+         "an extra resource holds an empty map or list, which kubernetes_manifest mishandles"),
+    Rule("unknown-chart-value", "warning",
+         "extraValues sets a key the pinned chart does not have (Helm ignores it silently)"),
+    Rule("istio-version-unchecked", "warning",
+         "the config pins an Istio release other than the one the linter's data comes from"),
+    Rule("unused-waiver", "warning",
+         "a waiver names a rule that found nothing to waive"),
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
