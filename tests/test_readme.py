@@ -29,7 +29,7 @@ PAGES = [README, *sorted((REPO / "docs").glob("*.md")), REPO / "third_party" / "
          REPO / "examples" / "upgrade-runbook" / "README.md"]
 # Written on other branches of the same change; the integrator deletes this
 # set when merging them (then a missing page fails like any other).
-PAGES_ON_OTHER_BRANCHES = {"docs/performance.md", "docs/toolchain.md"}
+PAGES_ON_OTHER_BRANCHES = {"docs/toolchain.md"}
 GENERATED = {REPO / "docs" / "config-reference.md"}
 ROOTS = ("config", "examples", "docs", "third_party", "tools", "scripts", "tests", "constructs")
 REPO_PATH = re.compile(rf"(?<![\w/.-])((?:{'|'.join(ROOTS)})/[\w./*-]*)(.?)")
