@@ -271,7 +271,7 @@ def test_every_release_creates_its_namespace_and_nothing_else_does() -> None:
     for name, app in export.folder_applications.items():
         assert "CreateNamespace=true" not in app["spec"]["syncPolicy"]["syncOptions"], name
     assert export.root is not None
-    assert "CreateNamespace=true" not in export.root["spec"]["syncPolicy"]["syncOptions"]
+    assert "CreateNamespace=true" not in export.root["spec"]["syncPolicy"].get("syncOptions", [])
 
 
 def test_a_namespace_the_policies_only_label_is_never_pruned_or_deleted() -> None:
@@ -315,3 +315,24 @@ def test_the_root_application_lives_where_argocd_does() -> None:
     assert export.root["spec"]["source"] == {
         "repoURL": "git@git.example.com:platform/mesh.git", "targetRevision": "main", "path": "prod/applications"}
     assert export.releases["prod-istiod"]["spec"]["destination"]["server"] == "https://prod.example.com:6443"
+
+
+# -- deletion -------------------------------------------------------------------
+
+FINALIZER = "resources-finalizer.argocd.argoproj.io"
+
+
+def test_a_dropped_release_is_deleted_with_its_application_unless_protected() -> None:
+    # config/prod.yaml sets protection.preventDestroy: Terraform refuses to
+    # destroy istio-base and the policies there, so their Applications must not
+    # cascade either; istiod and the gateways go with their Application, as a
+    # release removed from the config is destroyed.
+    export = _export("prod", _with_repository(REPO / "config" / "prod.yaml"))
+    cascading = {name for name, app in export.applications.items() if FINALIZER in app["metadata"].get("finalizers", [])}
+    assert cascading == {"prod-istio-cni", "prod-istiod", "prod-istio-egressgateway", "prod-istio-ingressgateway"}
+    assert export.root is not None and "finalizers" not in export.root["metadata"]
+
+
+def test_without_protection_every_child_application_cascades() -> None:
+    export = _export("dev", _with_repository(REPO / "config" / "dev.yaml"))
+    assert all(FINALIZER in app["metadata"]["finalizers"] for app in export.applications.values())

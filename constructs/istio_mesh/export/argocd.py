@@ -117,19 +117,35 @@ class ArgoExport:
         return {**self.releases, **self.folder_applications}
 
 
-def _metadata(cluster: str, config: MeshConfig, name: str, wave: int) -> dict[str, Any]:
-    # No resources finalizer: deleting an Application leaves the mesh running,
-    # as removing a release from Terraform's state does.
-    return {
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+"""Deleting the Application deletes what it installed: a release or folder
+dropped from the config goes, as Terraform destroys it (the last runbook
+step removes the old istiod this way)."""
+
+
+def _metadata(
+    cluster: str, config: MeshConfig, name: str, wave: int | None, *, cascade: bool
+) -> dict[str, Any]:
+    """``cascade=False`` for what must outlive its Application: the root (whose
+    deletion must not take the mesh with it) and anything under
+    ``protection.preventDestroy``."""
+    metadata: dict[str, Any] = {
         "name": name,
         "namespace": config.gitops.namespace,
         "labels": {**PART_OF, CLUSTER_LABEL: cluster},
-        "annotations": {SYNC_WAVE: str(wave)},
     }
+    if wave is not None:
+        metadata["annotations"] = {SYNC_WAVE: str(wave)}
+    if cascade:
+        metadata["finalizers"] = [RESOURCES_FINALIZER]
+    return metadata
 
 
 def _sync_policy(*options: str) -> dict[str, Any]:
-    return {"automated": {"prune": True, "selfHeal": True}, "syncOptions": sorted(options)}
+    policy: dict[str, Any] = {"automated": {"prune": True, "selfHeal": True}}
+    if options:
+        policy["syncOptions"] = sorted(options)
+    return policy
 
 
 def release_application(cluster: str, config: MeshConfig, release: HelmReleaseItem, wave: int) -> dict[str, Any]:
@@ -155,7 +171,9 @@ def release_application(cluster: str, config: MeshConfig, release: HelmReleaseIt
     return {
         "apiVersion": API_VERSION,
         "kind": "Application",
-        "metadata": _metadata(cluster, config, f"{cluster}-{release.name}", wave),
+        "metadata": _metadata(
+            cluster, config, f"{cluster}-{release.name}", wave, cascade=not release.prevent_destroy
+        ),
         "spec": spec,
     }
 
@@ -192,7 +210,10 @@ def folder_application(cluster: str, config: MeshConfig, folder: ManifestFolder)
     return {
         "apiVersion": API_VERSION,
         "kind": "Application",
-        "metadata": _metadata(cluster, config, f"{cluster}-{folder.name}", folder.wave),
+        "metadata": _metadata(
+            cluster, config, f"{cluster}-{folder.name}", folder.wave,
+            cascade=not config.protection.prevent_destroy,
+        ),
         "spec": spec,
     }
 
@@ -203,12 +224,10 @@ def root_application(cluster: str, config: MeshConfig) -> dict[str, Any]:
     repository = config.gitops.repository
     if repository is None:
         raise ValueError("the root Application needs gitops.repository")
-    metadata = _metadata(cluster, config, f"{cluster}-istio-mesh", 0)
-    del metadata["annotations"]
     return {
         "apiVersion": API_VERSION,
         "kind": "Application",
-        "metadata": metadata,
+        "metadata": _metadata(cluster, config, f"{cluster}-istio-mesh", None, cascade=False),
         "spec": {
             "project": config.gitops.project,
             "destination": {"server": IN_CLUSTER_SERVER, "namespace": config.gitops.namespace},
