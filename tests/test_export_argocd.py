@@ -336,3 +336,12 @@ def test_a_dropped_release_is_deleted_with_its_application_unless_protected() ->
 def test_without_protection_every_child_application_cascades() -> None:
     export = _export("dev", _with_repository(REPO / "config" / "dev.yaml"))
     assert all(FINALIZER in app["metadata"]["finalizers"] for app in export.applications.values())
+
+
+def test_docs_show_an_application_as_exported() -> None:
+    from istio_mesh.export.files import to_yaml
+
+    quoted = (REPO / "docs" / "gitops.md").read_text().split("## One exported Application", 1)[1]
+    block = quoted.split("```yaml\n", 1)[1].split("```", 1)[0]
+    app = _export("prod", load_config(REPO / "config" / "prod.yaml")).releases["prod-istio-base"]
+    assert block == to_yaml(app)
