@@ -86,5 +86,9 @@ bench: .venv/.synced  ## synth vs whole-package import and a hand-written floor,
 graph: .venv/.synced  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
 	$(PIPENV) run python tools/deploy_picture.py --out docs/graph
 
+.PHONY: export
+export: .venv/.synced  ## write every config/*.yaml (or $MESH_CONFIG) as Argo CD Applications into build/argocd/
+	$(PIPENV) run python -m istio_mesh export argocd
+
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out

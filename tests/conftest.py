@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +129,22 @@ def synth_stack(stack: Any) -> dict[str, Any]:
     from istio_mesh.terraform import Testing
 
     return dict(without_metadata(json.loads(Testing.synth(stack))))
+
+
+@pytest.fixture(scope="session")
+def default_synthesis(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Synth]:
+    """``npx cdktf synth`` as a user first runs it: cdktf.json's app command,
+    no MESH_CONFIG, in a subprocess. Shared by the README walkthrough test and
+    the CLI's default-selection test: one synthesis of every config for both."""
+    app = json.loads((REPO / "cdktf.json").read_text())["app"]
+    outdir = tmp_path_factory.mktemp("default-synthesis") / "cdktf.out"
+    env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    env["CDKTF_OUTDIR"] = str(outdir)
+    result = subprocess.run(shlex.split(app), cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=1200, check=False)
+    return result, Synth(outdir)
 
 
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -69,15 +69,11 @@ def make_targets() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def walkthrough_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Synth]:
-    """``npx cdktf synth`` as the walkthrough runs it: cdktf.json's app, no MESH_CONFIG."""
-    app = json.loads((REPO / "cdktf.json").read_text())["app"]
-    outdir = tmp_path_factory.mktemp("walkthrough") / "cdktf.out"
-    env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
-    env["CDKTF_OUTDIR"] = str(outdir)
-    result = subprocess.run(shlex.split(app), cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=1200, check=False)
-    return result, Synth(outdir)
+def walkthrough_synth(
+    default_synthesis: tuple[subprocess.CompletedProcess[str], Synth],
+) -> tuple[subprocess.CompletedProcess[str], Synth]:
+    """``npx cdktf synth`` as the walkthrough runs it (see conftest's default_synthesis)."""
+    return default_synthesis
 
 
 def test_readme_is_short_and_opens_with_the_two_fresh_machine_commands() -> None:
