@@ -9,13 +9,26 @@ PIPENV := $(PYTHON) -m pipenv
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
-# jsii warns on every start that Node 20 is past end-of-life; the second
-# variable names the major version whose end-of-life banner is silenced.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint bench graph clean
+# Node: jsii (under every synthesis and test) and the cdktf CLI need a Node
+# that jsii supports (22 or 24). A machine whose `node` is one of those uses
+# it; any other gets the Node pinned in package.json (the npm package `node`,
+# an optional dependency) in node_modules/.bin, which goes first on PATH for
+# every recipe. jsii and `npx cdktf` both find node through PATH.
+SUPPORTED_NODE_MAJORS := 22 24
+SYSTEM_NODE_MAJOR := $(shell node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+ifneq ($(filter $(SYSTEM_NODE_MAJOR),$(SUPPORTED_NODE_MAJORS)),)
+NPM_CI_FLAGS := --omit=optional
+NODE_RUNTIME :=
+else
+NPM_CI_FLAGS :=
+NODE_RUNTIME := node_modules/.installed
+endif
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: help install node synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -28,27 +41,30 @@ help:  ## list targets
 	$(PIPENV) sync --dev
 	@touch $@
 
-install: .venv/.synced  ## create .venv from Pipfile.lock
+install: .venv/.synced $(NODE_RUNTIME)  ## create .venv from Pipfile.lock (and a supported Node if the machine has none)
 
-synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
+node: $(NODE_RUNTIME)  ## print the Node the project runs (installs the pinned one if the machine's is unsupported)
+	@echo "$$(command -v node) $$(node --version)"
+
+synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
-test: .venv/.synced  ## run the whole test suite
+test: .venv/.synced $(NODE_RUNTIME)  ## run the whole test suite
 	$(PIPENV) run pytest
 
 FUZZ_EXAMPLES ?= 12000
 
-fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
+fuzz: .venv/.synced $(NODE_RUNTIME)  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
 	$(PIPENV) run python tests/fuzz_config.py --examples $(FUZZ_EXAMPLES)
 
 typecheck: .venv/.synced  ## mypy --strict over the package
 	$(PIPENV) run mypy
 
-lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
+lint: .venv/.synced $(NODE_RUNTIME)  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error
 	@touch $@
 
 cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
@@ -59,7 +75,7 @@ cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cd
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs
 # from its own folder, so nothing of the source tree is importable.
-example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
+example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
 	rm -rf build dist $(EXAMPLE)/cdktf.out
 	$(PIPENV) run python -m build --wheel --outdir dist .
 	$(PYTHON) -m venv $(EXAMPLE_VENV)
@@ -71,10 +87,10 @@ example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesi
 # Runs per benchmark case; BENCH_REPEAT=1 for a quick look.
 BENCH_REPEAT ?= 5
 
-bench: .venv/.synced  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
+bench: .venv/.synced $(NODE_RUNTIME)  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
 	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
 
-graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
+graph: .venv/.synced $(NODE_RUNTIME)  ## draw each config's deploy order as docs/graph/<name>.svg and .png
 	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
 
 clean:  ## remove generated output (not .venv)

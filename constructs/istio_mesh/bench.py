@@ -132,8 +132,6 @@ def run_probe(case: Case, outdir: Path | None, profile: bool = False) -> Sample:
     if profile:
         argv.append("--profile")
     env = dict(os.environ)
-    env.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=REPO, check=False)

@@ -26,8 +26,6 @@ EXIT_CONFIG_ERROR = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Synthesize the configs named by ``MESH_CONFIG`` (default: ``config/*.yaml``)."""
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
         configs = load_configs(paths)

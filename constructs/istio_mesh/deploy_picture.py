@@ -338,8 +338,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/graph"))
     args = parser.parse_args(argv)
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
     from istio_mesh.config.errors import ConfigError
     from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
