@@ -72,6 +72,38 @@ cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy 
 cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
 	npx cdktf synth
 
+# The CDK Terrain path (docs/toolchain.md): cdktn 0.24 with bindings of
+# hashicorp/helm 3.3 and hashicorp/kubernetes 3.4, locked in toolchains/cdktn
+# and installed into toolchains/cdktn/.venv beside the default .venv.
+CDKTN := toolchains/cdktn
+CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile $(PIPENV)
+# What the second path must pass: every config synthesized (conftest's
+# session synthesis), the snapshots and addresses up to the explained
+# differences, and the chart values / CRD contracts.
+CDKTN_TESTS := tests/test_toolchain.py tests/test_chart_values_contract.py tests/test_crd_schemas.py
+
+$(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml
+	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	$(CDKTN_PIPENV) sync --dev
+	@touch $@
+
+install-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## create toolchains/cdktn/.venv (CDK Terrain path) from its lock
+
+synth-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) on CDK Terrain into cdktf.out
+	$(CDKTN_PIPENV) run python main.py
+
+test-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
+	$(CDKTN_PIPENV) run pytest $(CDKTN_TESTS)
+
+$(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.json
+	cd $(CDKTN) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+cli-cdktn: $(CDKTN)/node_modules/.installed  ## install the pinned cdktn CLI (CDK Terrain's cdktf deploy / diff)
+
+cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesize through the cdktn CLI, as cdktn deploy does
+	PATH="$(CURDIR)/$(CDKTN)/node_modules/.bin:$$PATH" PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile cdktn synth
+
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs
 # from its own folder, so nothing of the source tree is importable.

@@ -1,55 +1,128 @@
 """Every cdktf, constructs and provider-binding import in the project.
 
-HashiCorp deprecated cdktf on 2025-12-10 (0.21 is its last release); the
-community fork is CDK Terrain (``cdktn``). Keeping the whole surface we use
-in this one module means a move to the fork, or to another provider binding
-version, changes this file and nothing else.
+Two toolchains bind the same classes under different package names: cdktf
+0.21 (archived by HashiCorp on 2025-12-10, bindings frozen at hashicorp/helm
+3.1.1 and hashicorp/kubernetes 2.38.0) and its maintained fork CDK Terrain
+(``cdktn``, bindings of current providers). This module picks one
+(``TOOLCHAIN``), so nothing else in the package names either; where the two
+providers want different output, :mod:`istio_mesh.provider_dialect` says so.
 """
 
 from __future__ import annotations
 
-from cdktf import (
-    App,
-    AzurermBackend,
-    CloudBackend,
-    DataTerraformRemoteStateLocal,
-    GcsBackend,
-    ITerraformDependable,
-    LocalBackend,
-    NamedCloudWorkspace,
-    Precondition,
-    S3Backend,
-    TaggedCloudWorkspaces,
-    TerraformLocal,
-    TerraformOutput,
-    TerraformProvider,
-    TerraformResource,
-    TerraformResourceLifecycle,
-    TerraformStack,
-    TerraformVariable,
-)
-from cdktf_cdktf_provider_helm.provider import (
-    HelmProvider,
-    HelmProviderKubernetes,
-    HelmProviderKubernetesExec,
-)
-from cdktf_cdktf_provider_helm.release import Release as HelmRelease
-from cdktf_cdktf_provider_kubernetes.annotations import Annotations as KubernetesAnnotations
-from cdktf_cdktf_provider_kubernetes.annotations import (
-    AnnotationsMetadata as KubernetesAnnotationsMetadata,
-)
-from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
-from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
-from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
-from cdktf_cdktf_provider_kubernetes.manifest import (
-    ManifestFieldManager as KubernetesManifestFieldManager,
-)
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
-from cdktf_cdktf_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
+
+# The CDK core, helm binding and kubernetes binding of each toolchain, in
+# order of preference. The default install (cdktf) is a base dependency, so
+# cdktn being installed means the `cdktn` extra or toolchains/cdktn asked
+# for it: the first toolchain whose three packages are all present wins.
+TOOLCHAINS: dict[str, tuple[str, str, str]] = {
+    "cdktn": ("cdktn", "cdktn_provider_helm", "cdktn_provider_kubernetes"),
+    "cdktf": ("cdktf", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes"),
+}
+
+
+def _installed_toolchain() -> str:
+    """The first toolchain in :data:`TOOLCHAINS` whose packages are all importable."""
+    for name, packages in TOOLCHAINS.items():
+        if all(find_spec(package) is not None for package in packages):
+            return name
+    raise ImportError(
+        "istio-mesh needs cdktf 0.21 with its helm and kubernetes bindings, or "
+        "CDK Terrain (pip install 'istio-mesh[cdktn]')"
+    )
+
+
+TOOLCHAIN = _installed_toolchain()
+
+# mypy reads the cdktf branch (TYPE_CHECKING is always true to it): both
+# toolchains expose the same classes with the same signatures for what we use.
+if TYPE_CHECKING or TOOLCHAIN == "cdktf":
+    from cdktf import (
+        App,
+        AzurermBackend,
+        CloudBackend,
+        DataTerraformRemoteStateLocal,
+        GcsBackend,
+        ITerraformDependable,
+        LocalBackend,
+        NamedCloudWorkspace,
+        Precondition,
+        S3Backend,
+        TaggedCloudWorkspaces,
+        TerraformLocal,
+        TerraformOutput,
+        TerraformProvider,
+        TerraformResource,
+        TerraformResourceLifecycle,
+        TerraformStack,
+        TerraformVariable,
+    )
+    from cdktf_cdktf_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+    )
+    from cdktf_cdktf_provider_helm.release import Release as HelmRelease
+    from cdktf_cdktf_provider_kubernetes.annotations import Annotations as KubernetesAnnotations
+    from cdktf_cdktf_provider_kubernetes.annotations import (
+        AnnotationsMetadata as KubernetesAnnotationsMetadata,
+    )
+    from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
+    from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
+    from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
+    from cdktf_cdktf_provider_kubernetes.manifest import (
+        ManifestFieldManager as KubernetesManifestFieldManager,
+    )
+    from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
+    from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
+    from cdktf_cdktf_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
+else:
+    from cdktn import (
+        App,
+        AzurermBackend,
+        CloudBackend,
+        DataTerraformRemoteStateLocal,
+        GcsBackend,
+        ITerraformDependable,
+        LocalBackend,
+        NamedCloudWorkspace,
+        Precondition,
+        S3Backend,
+        TaggedCloudWorkspaces,
+        TerraformLocal,
+        TerraformOutput,
+        TerraformProvider,
+        TerraformResource,
+        TerraformResourceLifecycle,
+        TerraformStack,
+        TerraformVariable,
+    )
+    from cdktn_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+    )
+    from cdktn_provider_helm.release import Release as HelmRelease
+    from cdktn_provider_kubernetes.annotations import Annotations as KubernetesAnnotations
+    from cdktn_provider_kubernetes.annotations import (
+        AnnotationsMetadata as KubernetesAnnotationsMetadata,
+    )
+    from cdktn_provider_kubernetes.labels import Labels as KubernetesLabels
+    from cdktn_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
+    from cdktn_provider_kubernetes.manifest import Manifest as KubernetesManifest
+    from cdktn_provider_kubernetes.manifest import (
+        ManifestFieldManager as KubernetesManifestFieldManager,
+    )
+    from cdktn_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
+    from cdktn_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
+    from cdktn_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
 from constructs import Construct
 
 __all__ = [
+    "TOOLCHAIN",
+    "TOOLCHAINS",
     "App",
     "AzurermBackend",
     "CloudBackend",

@@ -5,13 +5,12 @@ from __future__ import annotations
 from istio_mesh.components.ownership import FIELD_MANAGER
 from istio_mesh.config.models import NamespaceSettings
 from istio_mesh.policy.manifests import namespace_labels
+from istio_mesh.provider_dialect import namespace_v1
 from istio_mesh.terraform import (
     Construct,
     ITerraformDependable,
     KubernetesLabels,
     KubernetesLabelsMetadata,
-    NamespaceV1,
-    NamespaceV1Metadata,
 )
 
 
@@ -34,11 +33,7 @@ class MeshNamespace(Construct):
         labels = namespace_labels(namespace)
         self.resource: ITerraformDependable
         if namespace.create:
-            created = NamespaceV1(
-                self,
-                "namespace",
-                metadata=NamespaceV1Metadata(name=namespace.name, labels=labels),
-            )
+            created = namespace_v1(self, "namespace", name=namespace.name, labels=labels)
             created.override_logical_id(namespace.name)
             self.resource = created
         else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from istio_mesh.config.credentials import EXEC_VARIABLE_NAMES, ExecConnection
 from istio_mesh.config.models import Connection, KubeconfigConnection
+from istio_mesh.provider_dialect import require_provider_version
 from istio_mesh.terraform import (
     Construct,
     KubernetesProvider,
@@ -104,6 +105,7 @@ def kubernetes_provider(scope: Construct, access: ClusterAccess) -> KubernetesPr
         if exec_credential
         else None,
     )
+    require_provider_version(provider, "kubernetes")
     if exec_credential and exec_credential.env:
         # cdktf 0.21 rewrites the keys of a provider's maps in snake_case
         # (AWS_PROFILE -> aws_profile); an override keeps them as written.

@@ -7,6 +7,7 @@ from istio_mesh.components.mesh import needs_kubernetes_provider
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.config.backend import LocalBackend as LocalStateSettings
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.provider_dialect import require_provider_version
 from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
 from istio_mesh.stacks.state import previous_outputs, state_backend
 from istio_mesh.terraform import (
@@ -57,6 +58,7 @@ class MeshStack(TerraformStack):
                 else None,
             ),
         )
+        require_provider_version(provider, "helm")
         if exec_credential and exec_credential.env:
             # cdktf 0.21 rewrites the keys of a provider's maps in snake_case
             # (AWS_PROFILE -> aws_profile); an override keeps them as written.
