@@ -3,38 +3,17 @@
 Two toolchains bind the same classes under different package names: cdktf
 0.21 (archived by HashiCorp on 2025-12-10, bindings frozen at hashicorp/helm
 3.1.1 and hashicorp/kubernetes 2.38.0) and its maintained fork CDK Terrain
-(``cdktn``, bindings of current providers). This module picks one
-(``TOOLCHAIN``), so nothing else in the package names either; where the two
-providers want different output, :mod:`istio_mesh.provider_dialect` says so.
+(``cdktn``, bindings of current providers). This module imports the one
+:mod:`istio_mesh.toolchain` names, so nothing else in the package names
+either; where the two providers want different output,
+:mod:`istio_mesh.provider_dialect` says so.
 """
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-# The CDK core, helm binding and kubernetes binding of each toolchain, in
-# order of preference. The default install (cdktf) is a base dependency, so
-# cdktn being installed means the `cdktn` extra or toolchains/cdktn asked
-# for it: the first toolchain whose three packages are all present wins.
-TOOLCHAINS: dict[str, tuple[str, str, str]] = {
-    "cdktn": ("cdktn", "cdktn_provider_helm", "cdktn_provider_kubernetes"),
-    "cdktf": ("cdktf", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes"),
-}
-
-
-def _installed_toolchain() -> str:
-    """The first toolchain in :data:`TOOLCHAINS` whose packages are all importable."""
-    for name, packages in TOOLCHAINS.items():
-        if all(find_spec(package) is not None for package in packages):
-            return name
-    raise ImportError(
-        "istio-mesh needs cdktf 0.21 with its helm and kubernetes bindings, or "
-        "CDK Terrain (pip install 'istio-mesh[cdktn]')"
-    )
-
-
-TOOLCHAIN = _installed_toolchain()
+from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
 
 # mypy reads the cdktf branch (TYPE_CHECKING is always true to it): both
 # toolchains expose the same classes with the same signatures for what we use.
