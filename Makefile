@@ -78,9 +78,11 @@ cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cd
 CDKTN := toolchains/cdktn
 CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile $(PIPENV)
 # What the second path must pass: every config synthesized (conftest's
-# session synthesis), the snapshots and addresses up to the explained
-# differences, and the chart values / CRD contracts.
-CDKTN_TESTS := tests/test_toolchain.py tests/test_chart_values_contract.py tests/test_crd_schemas.py
+# session synthesis), the snapshots, and every stack's addresses and JSON
+# against a synthesis on the default .venv, up to the explained differences;
+# and the chart values / CRD contracts.
+CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
+	tests/test_chart_values_contract.py tests/test_crd_schemas.py
 
 $(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml
 	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
@@ -92,7 +94,7 @@ install-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## create toolchains/cdkt
 synth-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) on CDK Terrain into cdktf.out
 	$(CDKTN_PIPENV) run python main.py
 
-test-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
+test-cdktn: $(CDKTN)/.venv/.synced .venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
 	$(CDKTN_PIPENV) run pytest $(CDKTN_TESTS)
 
 $(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.json

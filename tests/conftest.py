@@ -63,11 +63,16 @@ def config_path(name: str) -> Path:
     return FIXTURES / "full" / f"{name}.yaml"
 
 
-@pytest.fixture(scope="session")
-def all_configs() -> dict[str, MeshConfig]:
+def load_all_configs() -> dict[str, MeshConfig]:
+    """Every snapshotted config and full fixture, by name (fleet clusters included)."""
     fleets = {name: config for path in FLEET_FILES for name, config in load_fleet(path).items()}
     singles = [n for n in SNAPSHOTTED + FULL_FIXTURES if n not in fleets]
     return {**{name: load_config(config_path(name)) for name in singles}, **fleets}
+
+
+@pytest.fixture(scope="session")
+def all_configs() -> dict[str, MeshConfig]:
+    return load_all_configs()
 
 
 @dataclass(frozen=True)
