@@ -28,6 +28,7 @@ target to cdktn.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -71,7 +72,7 @@ DIALECT = DIALECTS[TOOLCHAIN]
 
 def app_context() -> dict[str, Any]:
     """Context for the App: what this toolchain must be told about the project."""
-    return {key: value for key, value in DIALECT.app_context.items()}
+    return copy.deepcopy(dict(DIALECT.app_context))
 
 
 def require_provider_version(provider: TerraformProvider, name: str) -> None:
