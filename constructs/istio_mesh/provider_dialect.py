@@ -9,10 +9,12 @@ emits (``helm_release`` and its provider block with ``kubernetes.exec``,
 ``exec``) the arguments and their JSON are the same, with two exceptions,
 both handled here (docs/toolchain.md lists what was checked):
 
-- ``kubernetes_namespace_v1``: in kubernetes 3.x its ``metadata`` block is a
-  list (the binding takes a list of ``NamespaceV1Metadata``), where 2.38 took
-  one object. Terraform reads one block either way; the JSON differs only in
-  the brackets.
+- ``kubernetes_namespace_v1``: the 3.4.0 binding takes ``metadata`` as a
+  list of ``NamespaceV1Metadata`` (and writes a JSON array), where the 2.38.0
+  binding took one struct (a JSON object). The provider's schema is a single
+  ``metadata`` block either way (a list of at most one in its source up to
+  3.2.1), and Terraform's JSON syntax reads a block from an object or an
+  array, so only the brackets differ.
 - The provider requirement: cdktf's bindings pin the exact version they were
   generated from (``3.1.1``, ``2.38.0``); on CDK Terrain we ask for the
   bindings' minor series and newer patches (``~> 3.3``, ``~> 3.4``), since a
@@ -50,7 +52,7 @@ class ProviderDialect:
     # Provider name ("helm", "kubernetes") -> version constraint written to
     # required_providers; a provider not named keeps its binding's own.
     version_constraints: Mapping[str, str] = field(default_factory=dict)
-    # kubernetes_namespace_v1 takes `metadata` as a list (kubernetes >= 3.0).
+    # The kubernetes_namespace_v1 binding takes `metadata` as a list (3.4.0's).
     namespace_metadata_is_list: bool = False
     # Context the App is created with.
     app_context: Mapping[str, Any] = field(default_factory=dict)
