@@ -32,8 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     read as a failure.
     """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
         configs = load_configs(paths)
