@@ -13,13 +13,26 @@ PIPENV := scripts/bootstrap pipenv
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
-# jsii warns on every start that Node 20 is past end-of-life; the second
-# variable names the major version whose end-of-life banner is silenced.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint bench graph clean
+# Node: jsii (under every synthesis and test) and the cdktf CLI need a Node
+# that jsii supports (22 or 24). A machine whose `node` is one of those uses
+# it; any other gets the Node pinned in package.json (the npm package `node`,
+# an optional dependency) in node_modules/.bin, which goes first on PATH for
+# every recipe. jsii and `npx cdktf` both find node through PATH.
+SUPPORTED_NODE_MAJORS := 22 24
+SYSTEM_NODE_MAJOR := $(shell node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+ifneq ($(filter $(SYSTEM_NODE_MAJOR),$(SUPPORTED_NODE_MAJORS)),)
+NPM_CI_FLAGS := --omit=optional
+NODE_RUNTIME :=
+else
+NPM_CI_FLAGS :=
+NODE_RUNTIME := node_modules/.installed
+endif
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: help install node synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -31,17 +44,20 @@ help:  ## list targets
 .venv/.synced: Pipfile.lock pyproject.toml scripts/bootstrap
 	@PYTHON=$(PYTHON) scripts/bootstrap
 
-install: .venv/.synced  ## create .venv from Pipfile.lock (pipenv itself goes to .venv-tools)
+install: .venv/.synced $(NODE_RUNTIME)  ## create .venv from Pipfile.lock (pipenv itself goes to .venv-tools; a supported Node if the machine has none)
 
-synth: .venv/.synced  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
+node: $(NODE_RUNTIME)  ## print the Node the project runs (installs the pinned one if the machine's is unsupported)
+	@echo "$$(command -v node) $$(node --version)"
+
+synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
-test: .venv/.synced  ## run the whole test suite
+test: .venv/.synced $(NODE_RUNTIME)  ## run the whole test suite
 	$(PIPENV) run pytest
 
 FUZZ_EXAMPLES ?= 12000
 
-fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
+fuzz: .venv/.synced $(NODE_RUNTIME)  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
 	$(PIPENV) run python tests/fuzz_config.py --examples $(FUZZ_EXAMPLES)
 
 typecheck: .venv/.synced  ## mypy --strict over the package
@@ -51,11 +67,11 @@ typecheck: .venv/.synced  ## mypy --strict over the package
 layers: .venv/.synced  ## check the import layers and that no modules import each other in a loop (import-linter)
 	$(PIPENV) run lint-imports --no-cache --no-logo
 
-lint: .venv/.synced  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
+lint: .venv/.synced $(NODE_RUNTIME)  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error
 	@touch $@
 
 cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
@@ -63,10 +79,44 @@ cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy 
 cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
 	npx cdktf synth
 
+# The CDK Terrain path (docs/toolchain.md): cdktn 0.24 with bindings of
+# hashicorp/helm 3.3 and hashicorp/kubernetes 3.4, locked in toolchains/cdktn
+# and installed into toolchains/cdktn/.venv beside the default .venv.
+CDKTN := toolchains/cdktn
+CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile $(PIPENV)
+# What the second path must pass: every config synthesized (conftest's
+# session synthesis), the snapshots, and every stack's addresses and JSON
+# against a synthesis on the default .venv, up to the explained differences;
+# and the chart values / CRD contracts.
+CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
+	tests/test_chart_values_contract.py tests/test_crd_schemas.py
+
+$(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml
+	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	$(CDKTN_PIPENV) sync --dev
+	@touch $@
+
+install-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## create toolchains/cdktn/.venv (CDK Terrain path) from its lock
+
+synth-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) on CDK Terrain into cdktf.out
+	$(CDKTN_PIPENV) run python main.py
+
+test-cdktn: $(CDKTN)/.venv/.synced .venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
+	$(CDKTN_PIPENV) run pytest $(CDKTN_TESTS)
+
+$(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.json
+	cd $(CDKTN) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+cli-cdktn: $(CDKTN)/node_modules/.installed  ## install the pinned cdktn CLI (CDK Terrain's cdktf deploy / diff)
+
+cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesize through the cdktn CLI, as cdktn deploy does
+	PATH="$(CURDIR)/$(CDKTN)/node_modules/.bin:$$PATH" PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile cdktn synth
+
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs
 # from its own folder, so nothing of the source tree is importable.
-example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
+example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
 	rm -rf build dist $(EXAMPLE)/cdktf.out
 	$(PIPENV) run python -m build --wheel --outdir dist .
 	$(PYTHON) -m venv $(EXAMPLE_VENV)
@@ -80,10 +130,10 @@ example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesi
 BENCH_REPEAT ?= 3
 BENCH_RECORD ?=
 
-bench: .venv/.synced  ## synth vs whole-package import and a hand-written floor, 1/10/100-cluster fleets, memory -> build/bench/results.json (BENCH_REPEAT=3, BENCH_RECORD=1)
+bench: .venv/.synced $(NODE_RUNTIME)  ## synth vs whole-package import and a hand-written floor, 1/10/100-cluster fleets, memory -> build/bench/results.json (BENCH_REPEAT=3, BENCH_RECORD=1)
 	$(PIPENV) run python tools/bench/bench_run.py --repeat $(BENCH_REPEAT) $(if $(filter 1,$(BENCH_RECORD)),--record)
 
-graph: .venv/.synced  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
+graph: .venv/.synced $(NODE_RUNTIME)  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
 	$(PIPENV) run python tools/deploy_picture.py --out docs/graph
 
 .PHONY: export

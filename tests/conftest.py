@@ -18,14 +18,17 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-from istio_mesh.config.fleet import load_fleet  # noqa: E402
-from istio_mesh.config.loader import load_config, parse_config  # noqa: E402
-from istio_mesh.config.models import MeshConfig  # noqa: E402
+from istio_mesh.config.fleet import load_fleet
+from istio_mesh.config.loader import load_config, parse_config
+from istio_mesh.config.models import MeshConfig
 
 REPO = Path(__file__).resolve().parents[1]
+# jsii starts `node` from PATH. Like the Makefile, put the Node that
+# package.json pins first when it is installed, so a bare `pytest` on a
+# machine whose own Node is past end-of-life runs a supported one.
+PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
+if (PINNED_NODE_BIN / "node").exists():
+    os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
@@ -69,11 +72,16 @@ def config_path(name: str) -> Path:
     return FIXTURES / "full" / f"{name}.yaml"
 
 
-@pytest.fixture(scope="session")
-def all_configs() -> dict[str, MeshConfig]:
+def load_all_configs() -> dict[str, MeshConfig]:
+    """Every snapshotted config and full fixture, by name (fleet clusters included)."""
     fleets = {name: config for path in FLEET_FILES for name, config in load_fleet(path).items()}
     singles = [n for n in SNAPSHOTTED + FULL_FIXTURES if n not in fleets]
     return {**{name: load_config(config_path(name)) for name in singles}, **fleets}
+
+
+@pytest.fixture(scope="session")
+def all_configs() -> dict[str, MeshConfig]:
+    return load_all_configs()
 
 
 @dataclass(frozen=True)

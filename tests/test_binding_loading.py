@@ -27,6 +27,9 @@ import pytest
 from conftest import REPO
 from istio_mesh.process_lifetime import DIRECT_KERNEL_ENV
 from istio_mesh.terraform import BINDING_MODULES, TYPE_CHECKS_ENV, load_bindings
+from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+
+CORE, HELM, KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 
 PACKAGE_INIT = """\
 import sys
@@ -143,9 +146,8 @@ def test_an_already_imported_package_is_used_as_it_is(
         loaded["fakebinding.used"].call()
 
 
-def test_the_table_names_the_packages_the_layout_rule_guards() -> None:
-    assert set(BINDING_MODULES) == {
-        "cdktf", "constructs", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes"}
+def test_the_table_names_the_installed_toolchains_packages() -> None:
+    assert set(BINDING_MODULES) == {"constructs", CORE, HELM, KUBERNETES}
 
 
 # The real bindings, one process per way of loading them.
@@ -177,8 +179,8 @@ PROBE = textwrap.dedent(
 
     report = {{
         "kubernetes_modules": sorted(
-            m for m in sys.modules
-            if m.startswith("cdktf_cdktf_provider_kubernetes.") and not m.endswith("._private")),
+            m.split(".", 1)[1] for m in sys.modules
+            if m.startswith("{kubernetes}.") and not m.endswith("._private")),
         "checked": {{"Manifest": checked(t.KubernetesManifest), "Release": checked(t.HelmRelease),
                      "TerraformOutput": checked(t.TerraformOutput)}},
         "node_processes": node_processes(),
@@ -190,23 +192,25 @@ PROBE = textwrap.dedent(
 )
 USER_AFTER = textwrap.dedent(
     """
-    import cdktf, cdktf_cdktf_provider_kubernetes as kubernetes
-    from cdktf_cdktf_provider_kubernetes.manifest import Manifest
-    from cdktf_cdktf_provider_kubernetes import *
+    import {core} as cdktf, {kubernetes} as kubernetes
+    from {kubernetes}.manifest import Manifest
+    from {kubernetes} import *
     report["same_class"] = Manifest is t.KubernetesManifest
     report["star_import_has_service_v1"] = "service_v1" in dir()
     app = cdktf.App(outdir=sys.argv[3])
     stack = cdktf.TerraformStack(app, "user")
     kubernetes.provider.KubernetesProvider(stack, "kubernetes")
     kubernetes.config_map_v1.ConfigMapV1(
-        stack, "settings", metadata={"name": "settings"}, data={"a": "b"})
+        stack, "settings", metadata={{"name": "settings"}}, data={{"a": "b"}})
     app.synth()
     """
 )
 
 
 def _run(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str]) -> dict[str, Any]:
-    script = PROBE.format(prelude=prelude, loading=loading, after=after)
+    names = {"core": CORE, "helm": HELM, "kubernetes": KUBERNETES}
+    script = PROBE.format(prelude=prelude.format(**names), loading=loading,
+                          after=after.format(**names), **names)
     configs = ",".join(str(p) for p in sorted((REPO / "config").glob("*.yaml")))
     done = subprocess.run(
         [sys.executable, "-c", script, configs, str(tmp / "out"),
@@ -237,7 +241,7 @@ def loaded_our_way(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, 
 @pytest.fixture(scope="module")
 def loaded_whole_first(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
     tmp = tmp_path_factory.mktemp("whole")
-    prelude = "import cdktf, cdktf_cdktf_provider_helm, cdktf_cdktf_provider_kubernetes"
+    prelude = "import {core}, {helm}, {kubernetes}"
     # As a plain cdktf program loads them: whole, checked, jsii's own launcher.
     env = {TYPE_CHECKS_ENV: "1", DIRECT_KERNEL_ENV: "0"}
     return _run(prelude, "contextlib.nullcontext()", "", tmp, env), tmp
@@ -248,14 +252,7 @@ def test_only_the_kubernetes_modules_we_use_are_imported(
 ) -> None:
     report, _ = loaded_our_way
     assert report["kubernetes_modules"] == [
-        "cdktf_cdktf_provider_kubernetes._jsii",
-        "cdktf_cdktf_provider_kubernetes.annotations",
-        "cdktf_cdktf_provider_kubernetes.labels",
-        "cdktf_cdktf_provider_kubernetes.manifest",
-        "cdktf_cdktf_provider_kubernetes.namespace_v1",
-        "cdktf_cdktf_provider_kubernetes.provider",
-        "cdktf_cdktf_provider_kubernetes.secret_v1",
-    ]
+        "_jsii", "annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1"]
 
 
 def test_the_runtime_type_checks_are_compiled_out_of_what_we_load(

@@ -1,16 +1,21 @@
 """Every cdktf, constructs and provider-binding import in the project.
 
-HashiCorp deprecated cdktf on 2025-12-10 (0.21 is its last release); the
-community fork is CDK Terrain (``cdktn``). Keeping the whole surface we use
-in this one module means a move to the fork, or to another provider binding
-version, changes this file and nothing else.
+Two toolchains bind the same classes under different package names: cdktf
+0.21 (archived by HashiCorp on 2025-12-10, bindings frozen at hashicorp/helm
+3.1.1 and hashicorp/kubernetes 2.38.0) and its maintained fork CDK Terrain
+(``cdktn``, bindings of current providers). This module loads the one
+:mod:`istio_mesh.toolchain` names, so nothing else in the package names
+either; where the two providers want different output,
+:mod:`istio_mesh.provider_dialect` says so.
 
-Loading is the cost of a synth (see docs/performance.md), so it is done
-here by hand, from the one table :data:`BINDING_MODULES`: ``cdktf`` whole,
-and of each provider package only the modules we use, without the package
+Loading is the cost of a synth (docs/performance.md), so it is done here by
+hand, from the one table :data:`BINDING_MODULES`: the CDK core whole, and of
+each provider package only the modules we use, without the package
 ``__init__`` that imports all of its modules (about 110 for Kubernetes). The
-names are also imported under ``TYPE_CHECKING``, so that mypy checks every
-call against the real bindings. This module imports nothing of ours, so
+names are also imported under ``TYPE_CHECKING`` (mypy reads the cdktf names;
+both toolchains expose the same classes with the same signatures for what we
+use), so that mypy checks every call against the real bindings. This module
+imports nothing of ours but the standard-library-only toolchain module, so
 ``make bench`` can load it on its own.
 """
 
@@ -26,6 +31,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
+
+from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
 
 TYPE_CHECKS_ENV = "ISTIO_MESH_BINDING_TYPE_CHECKS"
 """Set to ``1`` to keep the bindings' runtime argument checks (see
@@ -162,15 +169,14 @@ def _writable(folder: str) -> bool:
 
 
 # The packages and, for each provider package, the modules of it this project
-# uses: the one table to edit for another binding (the cdktn fork, a new
-# provider version). An empty tuple loads the package whole.
+# uses: the one table to edit for another binding or provider version. An
+# empty tuple loads the package whole. The names come from the toolchain.
+_CORE, _HELM, _KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 BINDING_MODULES: dict[str, tuple[str, ...]] = {
     "constructs": (),
-    "cdktf": (),
-    "cdktf_cdktf_provider_helm": ("provider", "release"),
-    "cdktf_cdktf_provider_kubernetes": (
-        "annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1",
-    ),
+    _CORE: (),
+    _HELM: ("provider", "release"),
+    _KUBERNETES: ("annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1"),
 }
 
 if TYPE_CHECKING:
@@ -218,15 +224,15 @@ if TYPE_CHECKING:
 else:
     _loaded = load_bindings(BINDING_MODULES)
     _constructs = _loaded["constructs"]
-    _cdktf = _loaded["cdktf"]
-    _helm_provider = _loaded["cdktf_cdktf_provider_helm.provider"]
-    _helm_release = _loaded["cdktf_cdktf_provider_helm.release"]
-    _k8s_annotations = _loaded["cdktf_cdktf_provider_kubernetes.annotations"]
-    _k8s_labels = _loaded["cdktf_cdktf_provider_kubernetes.labels"]
-    _k8s_manifest = _loaded["cdktf_cdktf_provider_kubernetes.manifest"]
-    _k8s_namespace_v1 = _loaded["cdktf_cdktf_provider_kubernetes.namespace_v1"]
-    _k8s_provider = _loaded["cdktf_cdktf_provider_kubernetes.provider"]
-    _k8s_secret_v1 = _loaded["cdktf_cdktf_provider_kubernetes.secret_v1"]
+    _cdktf = _loaded[_CORE]
+    _helm_provider = _loaded[f"{_HELM}.provider"]
+    _helm_release = _loaded[f"{_HELM}.release"]
+    _k8s_annotations = _loaded[f"{_KUBERNETES}.annotations"]
+    _k8s_labels = _loaded[f"{_KUBERNETES}.labels"]
+    _k8s_manifest = _loaded[f"{_KUBERNETES}.manifest"]
+    _k8s_namespace_v1 = _loaded[f"{_KUBERNETES}.namespace_v1"]
+    _k8s_provider = _loaded[f"{_KUBERNETES}.provider"]
+    _k8s_secret_v1 = _loaded[f"{_KUBERNETES}.secret_v1"]
 
     App = _cdktf.App
     AzurermBackend = _cdktf.AzurermBackend
@@ -266,6 +272,8 @@ else:
     Construct = _constructs.Construct
 
 __all__ = [
+    "TOOLCHAIN",
+    "TOOLCHAINS",
     "App",
     "AzurermBackend",
     "BINDING_MODULES",

@@ -212,8 +212,9 @@ def main(argv: list[str]) -> int:
         import_whole(args[1].split(","))
         phases.mark("import")
     elif mode == "used":
+        handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
         with lifetime.loading_bindings():  # as main.py loads them
-            load_by_path("istio_mesh_terraform", PACKAGE / "terraform.py")
+            handwritten.terraform_module()
         phases.mark("import")
     elif mode == "handwritten":
         handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
@@ -243,6 +244,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     sys.exit(main(sys.argv[1:]))

@@ -30,8 +30,8 @@ quote. Run ``python tools/bench/bench_run.py [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
+import importlib.util
 import json
 import os
 import platform
@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 PROBE = HERE / "bench_probe.py"
 REPO = HERE.parents[1]
-TERRAFORM_PY = REPO / "constructs" / "istio_mesh" / "terraform.py"
+TOOLCHAIN_PY = REPO / "constructs" / "istio_mesh" / "toolchain.py"
 REPEAT_ENV = "ISTIO_MESH_BENCH_REPEAT"
 DEFAULT_REPEAT = 3
 FLEET_SIZES = (1, 10, 100)
@@ -63,18 +63,15 @@ FLEET_TARGET = 1.5
 
 
 def binding_packages() -> list[str]:
-    """The provider and cdktf packages of ``terraform.py``'s table, the ones
-    a plain cdktf program imports whole. Read from its source, so a move to
-    another binding moves the comparison with it."""
-    tree = ast.parse(TERRAFORM_PY.read_text())
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign | ast.Assign):
-            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
-            if any(isinstance(t, ast.Name) and t.id == "BINDING_MODULES" for t in targets):
-                assert node.value is not None
-                table: dict[str, tuple[str, ...]] = ast.literal_eval(node.value)
-                return [p for p in table if p != "constructs"]
-    raise ValueError(f"no BINDING_MODULES table in {TERRAFORM_PY}")
+    """The CDK core and provider packages of the installed toolchain (cdktf or
+    its fork cdktn), the ones a plain program imports whole; read from
+    ``istio_mesh/toolchain.py`` (standard library only), as ``terraform.py``
+    reads them."""
+    spec = importlib.util.spec_from_file_location("bench_toolchain", TOOLCHAIN_PY)
+    assert spec is not None and spec.loader is not None
+    toolchain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(toolchain)
+    return list(toolchain.TOOLCHAINS[toolchain.installed_toolchain()])
 
 
 @dataclass(frozen=True)
@@ -149,8 +146,6 @@ def run_probe(case: Case, outdir: Path | None, profile: bool = False) -> Sample:
     if profile:
         argv.append("--profile")
     env = dict(os.environ)
-    env.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     env.pop(CHECKS_ENV, None)
     env.pop(DIRECT_ENV, None)
     env.update(dict(case.env))

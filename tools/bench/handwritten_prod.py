@@ -41,6 +41,12 @@ def load_by_path(name: str, path: Path) -> ModuleType:
 
 
 def terraform_module() -> ModuleType:
+    """Our ``terraform.py``, and the toolchain module it reads (standard
+    library only), registered under its own name first so that importing it
+    does not import the package."""
+    if "istio_mesh.toolchain" not in sys.modules:
+        sys.modules["istio_mesh.toolchain"] = load_by_path(
+            "istio_mesh.toolchain", REPO / "constructs" / "istio_mesh" / "toolchain.py")
     return load_by_path("istio_mesh_terraform", REPO / "constructs" / "istio_mesh" / "terraform.py")
 
 
