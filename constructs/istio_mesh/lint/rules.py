@@ -116,7 +116,7 @@ def prod_egress(config: MeshConfig) -> Iterator[Finding]:
 def prod_access_logs(config: MeshConfig) -> Iterator[Finding]:
     if _production(config) and config.mesh.access_log.file:
         yield finding("prod-access-logs-everywhere", ("mesh", "accessLog", "file"),
-                      f"is {config.mesh.access_log.file!r}: every proxy logs every request, "
+                      f"is {config.mesh.access_log.file!a}: every proxy logs every request, "
                       f"which costs CPU and log storage at production volume",
                       "turn it off and log where needed with a Telemetry resource "
                       "(telemetry.istio.io/v1, accessLogging) in extraResources")
@@ -163,7 +163,7 @@ def ingress_closed(config: MeshConfig) -> Iterator[Finding]:
     for i, gateway in enumerate(config.gateways):
         if gateway.kind == "ingress" and gateway.name not in opened:
             yield finding("ingress-closed-by-default-deny", ("gateways", i),
-                          f"{gateway.name!r} refuses every request: default deny covers "
+                          f"{gateway.name!a} refuses every request: default deny covers "
                           f"gateways and no authorization.ingress entry lets clients in",
                           f"add {{gateway: {gateway.name}}} to authorization.ingress")
 
@@ -184,8 +184,8 @@ def sidecar_scope_hides_call(config: MeshConfig) -> Iterator[Finding]:
             if rule.namespace not in visible and "*" not in visible:
                 yield finding(
                     "sidecar-scope-hides-allowed-call", ("authorization", "allow", i, "from"),
-                    f"lets {caller!r} call {rule.namespace!r}, but the Sidecar of {caller!r} "
-                    f"does not import {rule.namespace!r}, so its proxies cannot reach those services",
+                    f"lets {caller!a} call {rule.namespace!a}, but the Sidecar of {caller!a} "
+                    f"does not import {rule.namespace!a}, so its proxies cannot reach those services",
                     f"add '{rule.namespace}/*' to sidecarScope.namespaceHosts.{caller}")
 
 
@@ -240,7 +240,7 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
     ]
     for path, chart, values in hatches:
         for key_path, suggestion in unknown_keys(chart, values):
-            hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+            hint = f" (did you mean {suggestion!a}?)" if suggestion else ""
             yield finding("unknown-chart-value", (*path, *key_path),
                           f"is not a value of the {chart} chart in Istio {version}, so Helm "
                           f"ignores it{hint}",
