@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from istio_mesh.config import names
 from istio_mesh.config.base import Annotations, DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.istio_cel import cel_problems
 from istio_mesh.config.objects import generated_identities, identity
 
 if TYPE_CHECKING:
@@ -60,6 +61,16 @@ class ExtraResource(MeshModel):
         if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", value, re.ASCII):
             raise ValueError("must be a kind in CamelCase, e.g. 'VirtualService'")
         return value
+
+    @model_validator(mode="after")
+    def _crd_rules(self) -> ExtraResource:
+        """The CRD's CEL rules that a hand-written spec most often breaks: the
+        API server would refuse the object half-way through an apply."""
+        for path, message in cel_problems(self.kind, self.spec):
+            raise RuleViolation(
+                ("spec", *path), f"{message} (a rule of Istio's {self.kind} CRD)"
+            )
+        return self
 
     @property
     def group(self) -> str:
