@@ -278,7 +278,7 @@ def test_every_stack_holds_exactly_its_plan_in_the_plans_order(
         for item in items:
             rtype, rname = item.address.split(".", 1)
             depends_on = resources[rtype][rname].get("depends_on", [])
-            # The stack adds each istiod's upgrade guard (local state only).
+            # The stack adds each istiod's upgrade guard.
             depends_on = [d for d in depends_on if not d.startswith("terraform_data.")]
             assert depends_on == list(item.after), item.address
         planned = {item.address for item in items}
