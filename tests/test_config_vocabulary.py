@@ -25,7 +25,7 @@ from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import parse_config
 
 PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -329,3 +329,31 @@ def test_exact_message(text: str, message: str) -> None:
 @pytest.mark.parametrize(("text", "message"), EXACT)
 def test_exact_message_in_a_fleet_cluster(tmp_path: Path, text: str, message: str) -> None:
     assert fleet_error(tmp_path, text) == in_fleet(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            'connection: {mode: kubeconfig, context: "prod\\n"}',
+            "config/prod.yaml: connection.context: got 'prod\\n'; must not contain control "
+            "characters or line breaks",
+            id="context",
+        ),
+        pytest.param(
+            'connection: {mode: kubeconfig, kubeconfigPath: "~/.kube/\\x1b[31mconfig"}',
+            "config/prod.yaml: connection.kubeconfigPath: got '~/.kube/\\x1b[31mconfig'; must not "
+            "contain control characters or line breaks",
+            id="kubeconfig-path",
+        ),
+    ],
+)
+def test_free_text_written_to_output_has_no_control_characters(text: str, message: str) -> None:
+    assert cluster_error(text) == message
+
+
+def test_a_waiver_reason_prints_on_one_line() -> None:
+    config = parse_config(
+        "lint: {waivers: [{rule: prod-single-istiod, reason: \"single node\\n  edge site\"}]}",
+        "config/prod.yaml")
+    assert config.lint.waivers[0].reason == "single node edge site"

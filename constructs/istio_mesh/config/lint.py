@@ -38,7 +38,9 @@ class Waiver(MeshModel):
     def _says_something(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must say why the finding is accepted")
-        return value.strip()
+        # Printed on one line under the finding: a YAML block's line breaks
+        # become spaces.
+        return " ".join(value.split())
 
 
 class LintSettings(MeshModel):

@@ -97,6 +97,15 @@ def label_value_problem(value: str) -> str | None:
     return None
 
 
+def printable(value: str) -> str:
+    """Free text that is written into output or printed back (a kubeconfig
+    context, a waiver's reason): no control characters, so it cannot spill
+    a message over two lines or hide part of itself."""
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+        raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
 ANNOTATIONS_MAX_BYTES = 256 * 1024
 """Kubernetes' limit on the total size of an object's annotations."""
 
