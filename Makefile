@@ -2,20 +2,37 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The interpreter .venv is built from (3.11, as Pipfile requires). Nothing is
+# installed into it: scripts/bootstrap puts the pinned pipenv into a private
+# .venv-tools/ made by it, so PEP 668 systems work (PYTHON=/usr/bin/python3).
 PYTHON ?= python3
-PIPENV_VERSION := 2026.10.3
-PIPENV := $(PYTHON) -m pipenv
+# Through scripts/bootstrap: a missing or stale .venv or .venv-tools is set
+# up again before pipenv runs.
+PIPENV := scripts/bootstrap pipenv
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
-# jsii warns on every start that Node 20 is past end-of-life; the second
-# variable names the major version whose end-of-life banner is silenced.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test fuzz typecheck cli cdktf-synth example lint bench graph clean
+# Node: jsii (under every synthesis and test) and the cdktf CLI need a Node
+# that jsii supports (22 or 24). A machine whose `node` is one of those uses
+# it; any other gets the Node pinned in package.json (the npm package `node`,
+# an optional dependency) in node_modules/.bin, which goes first on PATH for
+# every recipe. jsii and `npx cdktf` both find node through PATH.
+SUPPORTED_NODE_MAJORS := 22 24
+SYSTEM_NODE_MAJOR := $(shell node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+ifneq ($(filter $(SYSTEM_NODE_MAJOR),$(SUPPORTED_NODE_MAJORS)),)
+NPM_CI_FLAGS := --omit=optional
+NODE_RUNTIME :=
+else
+NPM_CI_FLAGS :=
+NODE_RUNTIME := node_modules/.installed
+endif
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: help install node synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
 EXAMPLE_VENV := build/example-venv
@@ -23,22 +40,24 @@ EXAMPLE_VENV := build/example-venv
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-.venv/.synced: Pipfile.lock pyproject.toml
-	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
-	$(PIPENV) sync --dev
-	@touch $@
+# The same set-up cdktf.json's app runs first, so make and npx cdktf agree.
+.venv/.synced: Pipfile.lock pyproject.toml scripts/bootstrap
+	@PYTHON=$(PYTHON) scripts/bootstrap
 
-install: .venv/.synced  ## create .venv from Pipfile.lock
+install: .venv/.synced $(NODE_RUNTIME)  ## create .venv from Pipfile.lock (pipenv itself goes to .venv-tools; a supported Node if the machine has none)
 
-synth: .venv/.synced  ## synthesize every config/*.yaml (or $MESH_CONFIG) into cdktf.out
+node: $(NODE_RUNTIME)  ## print the Node the project runs (installs the pinned one if the machine's is unsupported)
+	@echo "$$(command -v node) $$(node --version)"
+
+synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
-test: .venv/.synced  ## run the whole test suite
+test: .venv/.synced $(NODE_RUNTIME)  ## run the whole test suite
 	$(PIPENV) run pytest
 
 FUZZ_EXAMPLES ?= 12000
 
-fuzz: .venv/.synced  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
+fuzz: .venv/.synced $(NODE_RUNTIME)  ## long property-based run of config loading (FUZZ_EXAMPLES, default 12000)
 	$(PIPENV) run python tests/fuzz_config.py --examples $(FUZZ_EXAMPLES)
 
 typecheck: .venv/.synced  ## mypy --strict over the package
@@ -48,11 +67,11 @@ typecheck: .venv/.synced  ## mypy --strict over the package
 layers: .venv/.synced  ## check the import layers and that no modules import each other in a loop (import-linter)
 	$(PIPENV) run lint-imports --no-cache --no-logo
 
-lint: .venv/.synced  ## lint every config/*.yaml (or $MESH_CONFIG); warnings fail too
+lint: .venv/.synced $(NODE_RUNTIME)  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error
 	@touch $@
 
 cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
@@ -60,10 +79,46 @@ cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy 
 cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cdktf CLI, as cdktf deploy does
 	npx cdktf synth
 
+# The CDK Terrain path (docs/toolchain.md): cdktn 0.24 with bindings of
+# hashicorp/helm 3.3 and hashicorp/kubernetes 3.4, locked in toolchains/cdktn
+# and installed into toolchains/cdktn/.venv beside the default .venv.
+CDKTN := toolchains/cdktn
+# The same private pipenv as the default path (.venv-tools, made by
+# scripts/bootstrap), pointed at the second lock; its .venv goes beside it.
+CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile PIPENV_IGNORE_VIRTUALENVS=1 \
+	$(CURDIR)/.venv-tools/bin/pipenv
+# What the second path must pass: every config synthesized (conftest's
+# session synthesis), the snapshots, and every stack's addresses and JSON
+# against a synthesis on the default .venv, up to the explained differences;
+# and the chart values / CRD contracts.
+CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
+	tests/test_chart_values_contract.py tests/test_crd_schemas.py
+
+$(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml .venv/.synced
+	$(CDKTN_PIPENV) sync --dev
+	@touch $@
+
+install-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## create toolchains/cdktn/.venv (CDK Terrain path) from its lock
+
+synth-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) on CDK Terrain into cdktf.out
+	$(CDKTN_PIPENV) run python main.py
+
+test-cdktn: $(CDKTN)/.venv/.synced .venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
+	$(CDKTN_PIPENV) run pytest $(CDKTN_TESTS)
+
+$(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.json
+	cd $(CDKTN) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+cli-cdktn: $(CDKTN)/node_modules/.installed  ## install the pinned cdktn CLI (CDK Terrain's cdktf deploy / diff)
+
+cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesize through the cdktn CLI, as cdktn deploy does
+	PATH="$(CURDIR)/$(CDKTN)/node_modules/.bin:$$PATH" PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile cdktn synth
+
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs
 # from its own folder, so nothing of the source tree is importable.
-example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
+example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
 	rm -rf build dist $(EXAMPLE)/cdktf.out
 	$(PIPENV) run python -m build --wheel --outdir dist .
 	$(PYTHON) -m venv $(EXAMPLE_VENV)
@@ -75,11 +130,15 @@ example: .venv/.synced  ## build the wheel, install it in a fresh venv, synthesi
 # Runs per benchmark case; BENCH_REPEAT=1 for a quick look.
 BENCH_REPEAT ?= 5
 
-bench: .venv/.synced  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
+bench: .venv/.synced $(NODE_RUNTIME)  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
 	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
 
-graph: .venv/.synced  ## draw each config's deploy order as docs/graph/<name>.svg and .png
-	$(PIPENV) run python -m istio_mesh.deploy_picture --out docs/graph
+graph: .venv/.synced $(NODE_RUNTIME)  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
+	$(PIPENV) run python tools/deploy_picture.py --out docs/graph
+
+.PHONY: export
+export: .venv/.synced  ## write every config/*.yaml (or $MESH_CONFIG) as Argo CD Applications into build/argocd/
+	$(PIPENV) run python -m istio_mesh export argocd
 
 clean:  ## remove generated output (not .venv)
 	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out

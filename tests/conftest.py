@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +18,25 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-from istio_mesh.config.fleet import load_fleet  # noqa: E402
-from istio_mesh.config.loader import load_config, parse_config  # noqa: E402
-from istio_mesh.config.models import MeshConfig  # noqa: E402
+from istio_mesh.config.fleet import load_fleet
+from istio_mesh.config.loader import load_config, parse_config
+from istio_mesh.config.models import MeshConfig
 
 REPO = Path(__file__).resolve().parents[1]
+# jsii starts `node` from PATH. Like the Makefile, put the Node that
+# package.json pins first when it is installed, so a bare `pytest` on a
+# machine whose own Node is past end-of-life runs a supported one.
+PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
+if (PINNED_NODE_BIN / "node").exists():
+    os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
-# Example configs (the upgrade runbook's steps): synthesized and snapshotted
-# like the shipped ones, but not part of `make synth`'s default selection.
-EXAMPLES = sorted(p.stem for p in (CONFIG_DIR / "examples").glob("*.yaml"))
+# The upgrade runbook's steps (examples/upgrade-runbook/): synthesized and
+# snapshotted like the shipped ones, but outside config/, so not part of the
+# default selection (they are one cluster at six moments, not six clusters).
+RUNBOOK_DIR = REPO / "examples" / "upgrade-runbook"
+EXAMPLES = sorted(p.stem for p in RUNBOOK_DIR.glob("*.yaml"))
 # Example fleet files (config/fleets/): every cluster they list, by name.
 FLEET_FILES = sorted((CONFIG_DIR / "fleets").glob("*.yaml"))
 FLEET_CLUSTERS = sorted(c for p in FLEET_FILES for c in load_fleet(p))
@@ -39,9 +46,14 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 
+# Istio's own files for the pinned release, vendored with their licence
+# (third_party/istio/README.md says how to regenerate them).
+VENDORED_ISTIO = REPO / "third_party" / "istio" / "1.30.3"
+
+
 def istio_reference() -> Path:
-    """Istio's real 1.30.3 data, from ../shared beside the checkout (or $ISTIO_REFERENCE)."""
-    path = Path(os.environ.get("ISTIO_REFERENCE", REPO.parent / "shared" / "istio" / "1.30.3"))
+    """Istio's real 1.30.3 data, vendored in the repository (or $ISTIO_REFERENCE)."""
+    path = Path(os.environ.get("ISTIO_REFERENCE", VENDORED_ISTIO))
     if not (path / "base" / "files" / "crd-all.gen.yaml").is_file():
         pytest.fail(f"Istio reference data not found at {path}; set ISTIO_REFERENCE")
     return path
@@ -54,17 +66,22 @@ def reference() -> Path:
 
 def config_path(name: str) -> Path:
     """A shipped config or a full fixture, by stem."""
-    for candidate in (CONFIG_DIR / f"{name}.yaml", CONFIG_DIR / "examples" / f"{name}.yaml"):
+    for candidate in (CONFIG_DIR / f"{name}.yaml", RUNBOOK_DIR / f"{name}.yaml"):
         if candidate.exists():
             return candidate
     return FIXTURES / "full" / f"{name}.yaml"
 
 
-@pytest.fixture(scope="session")
-def all_configs() -> dict[str, MeshConfig]:
+def load_all_configs() -> dict[str, MeshConfig]:
+    """Every snapshotted config and full fixture, by name (fleet clusters included)."""
     fleets = {name: config for path in FLEET_FILES for name, config in load_fleet(path).items()}
     singles = [n for n in SNAPSHOTTED + FULL_FIXTURES if n not in fleets]
     return {**{name: load_config(config_path(name)) for name in singles}, **fleets}
+
+
+@pytest.fixture(scope="session")
+def all_configs() -> dict[str, MeshConfig]:
+    return load_all_configs()
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,22 @@ def synth_stack(stack: Any) -> dict[str, Any]:
     from istio_mesh.terraform import Testing
 
     return dict(without_metadata(json.loads(Testing.synth(stack))))
+
+
+@pytest.fixture(scope="session")
+def default_synthesis(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Synth]:
+    """``npx cdktf synth`` as a user first runs it: cdktf.json's app command,
+    no MESH_CONFIG, in a subprocess. Shared by the README walkthrough test and
+    the CLI's default-selection test: one synthesis of every config for both."""
+    app = json.loads((REPO / "cdktf.json").read_text())["app"]
+    outdir = tmp_path_factory.mktemp("default-synthesis") / "cdktf.out"
+    env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    env["CDKTF_OUTDIR"] = str(outdir)
+    result = subprocess.run(shlex.split(app), cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=1200, check=False)
+    return result, Synth(outdir)
 
 
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

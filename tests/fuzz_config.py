@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import re
 import sys
 import tempfile
 import time
 import traceback
 
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from config_fuzz import FILE, check_document, near_valid_texts, yaml_texts  # noqa: E402
-from istio_mesh.config.errors import ConfigError  # noqa: E402
+from config_fuzz import FILE, check_document, near_valid_texts, yaml_texts
+from istio_mesh.config.errors import ConfigError
 
 
 def _kind(problem: str) -> str:

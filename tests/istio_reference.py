@@ -1,4 +1,4 @@
-"""Readers for Istio's real 1.30.3 data in ../shared: chart values and CRD schemas."""
+"""Readers for Istio's real 1.30.3 data (third_party/istio/1.30.3): chart values and CRD schemas."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+# Istio's CRD file is about a megabyte: libyaml reads it ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CHART_DIRS = {"base": "base", "istiod": "istiod", "cni": "cni", "gateway": "gateway", "ztunnel": "ztunnel"}
 
@@ -43,7 +46,7 @@ DOCUMENTED_IN_COMMENTS: dict[str, frozenset[str]] = {
 @functools.cache
 def chart_defaults(reference: Path, chart: str) -> dict[str, Any]:
     """A chart's settable values: what users set at the top level."""
-    data = yaml.safe_load((reference / CHART_DIRS[chart] / "values.yaml").read_text())
+    data = yaml.load((reference / CHART_DIRS[chart] / "values.yaml").read_text(), Loader=_YAML_LOADER)
     defaults = dict(data.pop("_internal_defaults_do_not_set", {}))
     defaults.update(data)
     return defaults
@@ -79,7 +82,7 @@ def _unknown(known: Any, values: Mapping[str, Any], prefix: str,
 @functools.cache
 def crds(reference: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """CRDs by (group, kind)."""
-    docs = yaml.safe_load_all((reference / "base" / "files" / "crd-all.gen.yaml").read_text())
+    docs = yaml.load_all((reference / "base" / "files" / "crd-all.gen.yaml").read_text(), Loader=_YAML_LOADER)
     return {
         (doc["spec"]["group"], doc["spec"]["names"]["kind"]): doc
         for doc in docs

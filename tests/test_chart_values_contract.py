@@ -66,6 +66,6 @@ def test_the_check_catches_misspelt_keys(reference: Path, chart: str, values: di
     assert unknown_value_keys(reference, chart, values) == expected
 
 
-def test_chart_values_are_read_from_the_shared_reference(reference: Path) -> None:
+def test_chart_values_are_read_from_the_vendored_reference(reference: Path) -> None:
     assert chart_defaults(reference, "istiod")["autoscaleMin"] == 1
     assert chart_defaults(reference, "gateway")["podDisruptionBudget"] == {}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG_DIR, REPO
+from conftest import CONFIG_DIR, REPO, Synth
 
 
 def run_main(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -33,9 +33,9 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A working directory with the shipped configs and an earlier cdktf.out."""
-    (tmp_path / "config").mkdir()
-    for path in CONFIG_DIR.glob("*.yaml"):
-        (tmp_path / "config" / path.name).write_text(path.read_text())
+    (tmp_path / "config" / "fleets").mkdir(parents=True)
+    for path in [*CONFIG_DIR.glob("*.yaml"), *CONFIG_DIR.glob("fleets/*.yaml")]:
+        (tmp_path / path.relative_to(REPO)).write_text(path.read_text())
     previous = tmp_path / "cdktf.out" / "stacks" / "prod-mesh"
     previous.mkdir(parents=True)
     (previous / "cdk.tf.json").write_text('{"previous": "synthesis"}')
@@ -85,4 +85,19 @@ def test_mesh_config_selects_files_by_glob(project: Path) -> None:
     assert "Traceback" not in result.stderr
     manifest = json.loads((project / "cdktf.out" / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == ["staging-mesh", "staging-policies"]
-    assert result.stderr.endswith("synthesized 2 stacks for staging\n")
+    # Success is not an error: it goes to stdout, and stderr stays empty, so
+    # the cdktf CLI (which tags every stderr line [ERROR]) shows none.
+    assert result.stdout.endswith("synthesized 2 stacks for staging\n")
+    assert result.stderr == ""
+
+
+def test_no_selection_synthesizes_every_cluster_and_fleet_file(
+    default_synthesis: tuple[subprocess.CompletedProcess[str], Synth],
+) -> None:
+    result, synth = default_synthesis
+    assert result.returncode == 0, result.stderr
+    clusters = ["ambient", "central", "dev", "east", "edge", "prod", "staging", "west"]
+    assert synth.stack_names() == sorted(
+        f"{cluster}-{kind}" for cluster in clusters for kind in ("mesh", "policies"))
+    assert result.stdout.splitlines()[-1] == f"synthesized 16 stacks for {', '.join(clusters)}"
+    assert result.stderr == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, load_configs, parse_config, select_config_paths
+
+from conftest import CONFIG_DIR
 
 
 def error_for(text: str) -> str:
@@ -265,6 +268,40 @@ def test_selection_defaults_to_every_yaml_in_config(tmp_path: Path) -> None:
     assert select_config_paths(None, tmp_path) == [tmp_path / "a.yaml", tmp_path / "b.yaml"]
 
 
+def test_selection_defaults_include_fleet_files_but_no_other_folder(tmp_path: Path) -> None:
+    for name in ("prod.yaml", "fleets/west.yaml", "fleets/east.yaml", "examples/step-1.yaml",
+                 "fleets/deeper/x.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    assert select_config_paths(None, tmp_path) == [
+        tmp_path / "prod.yaml", tmp_path / "fleets" / "east.yaml", tmp_path / "fleets" / "west.yaml"]
+
+
+def test_selection_of_an_empty_config_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        select_config_paths(None, tmp_path)
+    assert str(caught.value) == f"{tmp_path}: no *.yaml config files found (nor fleets/*.yaml)"
+
+
+def test_default_selection_of_the_shipped_config_folder_loads_every_cluster() -> None:
+    configs = load_configs(select_config_paths(None, CONFIG_DIR))
+    # Cluster files by stem, fleet clusters by name: eight clusters, sixteen stacks.
+    assert sorted(configs) == ["ambient", "central", "dev", "east", "edge", "prod", "staging", "west"]
+
+
+def test_default_selection_still_refuses_a_fleet_cluster_named_like_a_cluster_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "fleets").mkdir()
+    shutil.copy(CONFIG_DIR / "fleets" / "multi-primary.yaml", tmp_path / "fleets")
+    shutil.copy(CONFIG_DIR / "dev.yaml", tmp_path / "east.yaml")
+    with pytest.raises(ConfigError) as caught:
+        load_configs(select_config_paths(None, tmp_path))
+    fleet = tmp_path / "fleets" / "multi-primary.yaml"
+    assert str(caught.value) == (
+        f"{fleet}: cluster 'east' is also defined by {tmp_path / 'east.yaml'}; stack names would collide")
+
+
 def test_selection_by_path_glob_and_list(tmp_path: Path) -> None:
     for name in ("prod-eu.yaml", "prod-us.yaml", "dev.yaml"):
         (tmp_path / name).write_text("{}")
@@ -278,3 +315,23 @@ def test_a_glob_matching_nothing_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         select_config_paths(f"{tmp_path}/prdo-*.yaml", tmp_path)
     assert str(caught.value) == f"{tmp_path}/prdo-*.yaml: MESH_CONFIG glob matches no file"
+
+
+def test_default_selection_still_refuses_a_fleet_cluster_sharing_a_file_clusters_state(
+    tmp_path: Path,
+) -> None:
+    backend = "backend: {type: cloud, organization: acme, workspaces: {mesh: istio}}\n"
+    (tmp_path / "eu.yaml").write_text(backend + "connection: {mode: variables}\n")
+    (tmp_path / "fleets").mkdir()
+    (tmp_path / "fleets" / "f.yaml").write_text(
+        "meshes:\n  m:\n    shared:\n"
+        "      backend: {type: cloud, organization: acme, workspaces: {mesh: istio}}\n"
+        "      connection: {mode: variables}\n"
+        "    clusters: {us: {multicluster: {network: n1}}}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_configs(select_config_paths(None, tmp_path))
+    assert str(caught.value) == (
+        f"{tmp_path / 'fleets' / 'f.yaml'}: backend: us-mesh keeps its state in HCP Terraform "
+        f"workspace app.terraform.io/acme/istio, as eu-mesh ({tmp_path / 'eu.yaml'}) does; "
+        "every stack needs its own"
+    )

@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import REPO
 
 PACKAGE = REPO / "constructs" / "istio_mesh"
-CDKTF_MODULES = ("cdktf", "constructs", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes")
+CDKTF_MODULES = ("cdktf", "constructs", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes",
+                 "cdktn", "cdktn_provider_helm", "cdktn_provider_kubernetes")
 
 
 def test_top_level_layout_is_the_users() -> None:

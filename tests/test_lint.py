@@ -1,6 +1,6 @@
 """The config linter: each seeded mistake found with its exact text, the shipped
 configs clean, the CLI's exit codes and output, and its Istio data in step
-with ../shared."""
+with the vendored Istio files (third_party/istio)."""
 
 from __future__ import annotations
 
@@ -245,7 +245,9 @@ def test_check_defaults_to_the_shipped_configs_and_passes() -> None:
     result = run_check("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
-    assert result.stdout.splitlines()[-1] == "checked 4 files: 0 errors, 0 warnings, 1 waived"
+    # The default selection is main.py's: four cluster files and two fleet
+    # files of two clusters each, each cluster checked as its own config.
+    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 0 warnings, 1 waived"
 
 
 def test_errors_fail_the_check_and_warnings_only_when_strict() -> None:
@@ -291,7 +293,7 @@ def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
 def test_shipped_istio_data_matches_the_reference(reference: Path) -> None:
     committed = data_path().read_text(encoding="utf-8")
     assert committed == render(build(reference)), (
-        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata ../shared/istio/1.30.3")
+        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
 
 
 def test_crd_check_agrees_with_the_reference_check(synth: Synth, reference: Path) -> None:

@@ -102,9 +102,9 @@ def test_hcp_fixture_outputs(synth: Synth) -> None:
     }
 
 
-def test_readme_names_every_output() -> None:
+def test_docs_name_every_output() -> None:
     from conftest import REPO
 
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## Stack outputs"):readme.index("## Using it as a library")]
+    page = (REPO / "docs" / "terraform-cloud.md").read_text()
+    section = page[page.index("## Stack outputs"):]
     assert [n for n in OUTPUT_NAMES if f"| `{n}` |" not in section] == []

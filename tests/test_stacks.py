@@ -20,6 +20,7 @@ from conftest import (
     synthesize,
 )
 from istio_mesh.config.models import MeshConfig
+from istio_reference import crds
 
 CONFIGS = SNAPSHOTTED + FULL_FIXTURES
 
@@ -226,7 +227,7 @@ def test_destroy_never_deletes_istio_crds(synth: Synth, reference: Path) -> None
     # uninstalling the release (terraform destroy) leaves them. Guard both
     # halves: the file really carries the annotation, and no release of ours
     # turns the templates off, excludes CRDs or narrows their scope.
-    docs = [d for d in yaml.safe_load_all((reference / "base/files/crd-all.gen.yaml").read_text()) if d]
+    docs = list(crds(reference).values())
     assert len(docs) == 15
     assert all(d["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep" for d in docs)
     for name in CONFIGS:

@@ -9,6 +9,7 @@ from istio_mesh.config.backend import stack_name
 from istio_mesh.config.fleet import remote_primaries
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.plan import cluster_plan
+from istio_mesh.provider_dialect import app_context
 from istio_mesh.stacks import MeshStack, PoliciesStack
 from istio_mesh.terraform import App
 
@@ -30,7 +31,8 @@ def build_app(configs: Mapping[str, MeshConfig], outdir: Path | str | None = Non
     the order files were listed in. A remote cluster's mesh stack depends on
     its primary's policies stack (see :func:`remote_primaries`).
     """
-    app = App(outdir=str(outdir)) if outdir is not None else App()
+    context = app_context()
+    app = App(outdir=str(outdir), context=context) if outdir is not None else App(context=context)
     stacks: dict[str, tuple[MeshStack, PoliciesStack]] = {}
     for prefix in sorted(configs):
         config = configs[prefix]

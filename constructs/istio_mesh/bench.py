@@ -25,7 +25,6 @@ Run ``pipenv run python -m istio_mesh.bench [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
 import json
 import os
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from istio_mesh.deploy_graph import critical_path, load_graph
+from istio_mesh.toolchain import TOOLCHAINS, installed_toolchain
 
 PACKAGE = Path(__file__).resolve().parent
 PROBE = PACKAGE / "bench_probe.py"
@@ -56,17 +56,9 @@ FLEET_TARGET = 2.0
 
 
 def binding_packages() -> list[str]:
-    """Top-level packages ``terraform.py`` imports: the cdktf surface the
-    floor loads. Read from its source, so a move to another binding (the
-    cdktn fork) moves the floor with it."""
-    tree = ast.parse((PACKAGE / "terraform.py").read_text())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-    return sorted(found - {"__future__"})
+    """Top-level packages ``terraform.py`` imports: the CDK surface the
+    floor loads, of whichever toolchain (cdktf or the cdktn fork) is installed."""
+    return sorted([*TOOLCHAINS[installed_toolchain()], "constructs"])
 
 
 @dataclass(frozen=True)
@@ -132,8 +124,6 @@ def run_probe(case: Case, outdir: Path | None, profile: bool = False) -> Sample:
     if profile:
         argv.append("--profile")
     env = dict(os.environ)
-    env.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=REPO, check=False)

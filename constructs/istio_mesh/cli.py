@@ -22,12 +22,30 @@ from istio_mesh.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
 
+CDKTF_DEPRECATION = "DEP0044"
+"""Node 22+'s deprecation of ``util.isArray``, which archived cdktf 0.21 calls
+once per synthesis. Nothing a user can act on, and the cdktf CLI would show
+the warning as an ``[ERROR]`` line of a successful synth, so the app turns
+off this one warning code for the jsii runtime it starts (``NODE_OPTIONS``);
+every other warning stays."""
+
+
+def _quiet_cdktf_deprecation() -> None:
+    options = os.environ.get("NODE_OPTIONS", "")
+    flag = f"--disable-warning={CDKTF_DEPRECATION}"
+    if flag not in options.split():
+        os.environ["NODE_OPTIONS"] = f"{options} {flag}".strip()
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Synthesize the configs named by ``MESH_CONFIG`` (default: ``config/*.yaml``)."""
+    """Synthesize the configs named by ``MESH_CONFIG`` (default: every cluster
+    file ``config/*.yaml`` and fleet file ``config/fleets/*.yaml``).
+
+    Progress and success go to stdout and only problems to stderr: the cdktf
+    CLI tags every stderr line ``[ERROR]``, so a success line there would
+    read as a failure.
+    """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
         configs = load_configs(paths)
@@ -36,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
+    _quiet_cdktf_deprecation()
     with loading_bindings():
         from istio_mesh.app import build_app
 
@@ -49,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
         raise
     names = ", ".join(sorted(configs))
-    print(f"synthesized {len(configs) * 2} stacks for {names}", file=sys.stderr)
+    print(f"synthesized {len(configs) * 2} stacks for {names}", flush=True)
     return 0
 
 

@@ -14,26 +14,22 @@ Installed from the built wheel by ``make example``; run ``python main.py``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-from cdktf import App, LocalBackend, TerraformOutput, TerraformStack  # noqa: E402
-from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes  # noqa: E402
-from cdktf_cdktf_provider_kubernetes.config_map_v1 import (  # noqa: E402
+from cdktf import App, LocalBackend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes
+from cdktf_cdktf_provider_kubernetes.config_map_v1 import (
     ConfigMapV1,
     ConfigMapV1Metadata,
 )
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import (  # noqa: E402
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import (
     NamespaceV1,
     NamespaceV1Metadata,
 )
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider  # noqa: E402
-from constructs import Construct  # noqa: E402
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from constructs import Construct
 
-from istio_mesh import IstioMesh, IstioPolicies, MeshConfig, load_config  # noqa: E402
+from istio_mesh import IstioMesh, IstioPolicies, MeshConfig, load_config
 
 HERE = Path(__file__).resolve().parent
 CLUSTER = {"config_path": "~/.kube/config", "config_context": "platform"}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from istio_mesh.plan.items import NamespaceItem
+from istio_mesh.provider_dialect import namespace_v1
 from istio_mesh.terraform import (
     Construct,
     ITerraformDependable,
     KubernetesLabels,
     KubernetesLabelsMetadata,
-    NamespaceV1,
-    NamespaceV1Metadata,
     TerraformProvider,
 )
 
@@ -37,11 +36,8 @@ class MeshNamespace(Construct):
         self.item = namespace
         self.resource: ITerraformDependable
         if namespace.create:
-            created = NamespaceV1(
-                self,
-                "namespace",
-                metadata=NamespaceV1Metadata(name=namespace.name, labels=dict(namespace.labels)),
-                provider=provider,
+            created = namespace_v1(
+                self, "namespace", name=namespace.name, labels=dict(namespace.labels), provider=provider
             )
             created.override_logical_id(namespace.name)
             self.resource = created

@@ -18,6 +18,7 @@ from istio_mesh.config.connection import Connection, KubeconfigConnection, kubec
 from istio_mesh.config.egress import EgressSettings, check_egress
 from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
 from istio_mesh.config.gateways import GatewaySettings, check_gateway_namespaces
+from istio_mesh.config.gitops import GitopsSettings
 from istio_mesh.config.istio import HelmSettings, IstioSettings
 from istio_mesh.config.istiod import IstiodSettings, RevisionSettings
 from istio_mesh.config.lint import Environment, LintSettings
@@ -123,6 +124,13 @@ class MeshConfig(MeshModel):
     multicluster: MulticlusterSettings | None = Field(
         default=None,
         description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
+    )
+    gitops: GitopsSettings = Field(
+        default_factory=GitopsSettings,
+        description=(
+            "Argo CD destination, project and repository for `python -m istio_mesh export argocd`. "
+            "Terraform ignores it."
+        ),
     )
 
     @model_validator(mode="after")

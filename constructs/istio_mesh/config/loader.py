@@ -87,14 +87,23 @@ def select_config_paths(
 
     ``selector`` (normally the ``MESH_CONFIG`` environment variable) holds
     paths or globs separated by ``,`` or the OS path separator; unset means
-    every ``*.yaml`` directly in ``default_dir``. A named file that does not
-    exist is kept, so loading it reports "file not found"; a glob that matches
-    nothing is an error, since it is almost always a typo.
+    every deployable file: each cluster file (``*.yaml`` directly in
+    ``default_dir``) and each fleet file (``*.yaml`` in its ``fleets/``).
+    The cdktf CLI runs the app with no selector for ``list``, ``diff`` and
+    ``deploy``, so every stack a user may name has to be in that default.
+    A named file that does not exist is kept, so loading it reports "file not
+    found"; a glob that matches nothing is an error, since it is almost always
+    a typo.
     """
     if not selector:
-        found = sorted(Path(default_dir).glob("*.yaml"))
+        from istio_mesh.config.fleet import FLEET_DIRECTORY
+
+        default = Path(default_dir)
+        found = sorted(default.glob("*.yaml")) + sorted((default / FLEET_DIRECTORY).glob("*.yaml"))
         if not found:
-            raise ConfigError(default_dir, ["no *.yaml config files found"])
+            raise ConfigError(
+                default_dir, [f"no *.yaml config files found (nor {FLEET_DIRECTORY}/*.yaml)"]
+            )
         return found
     paths: list[Path] = []
     for pattern in _split(selector):

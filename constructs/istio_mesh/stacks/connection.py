@@ -14,6 +14,7 @@ from typing import TypedDict
 
 from istio_mesh.config.credentials import EXEC_VARIABLE_NAMES, ExecConnection
 from istio_mesh.config.models import Connection, KubeconfigConnection
+from istio_mesh.provider_dialect import require_provider_version
 from istio_mesh.terraform import (
     Construct,
     HelmProvider,
@@ -132,6 +133,7 @@ def helm_provider(scope: Construct, access: ClusterAccess) -> HelmProvider:
             else None,
         ),
     )
+    require_provider_version(provider, "helm")
     _keep_env_as_written(provider, "kubernetes.exec.env", access)
     return provider
 
@@ -153,5 +155,6 @@ def kubernetes_provider(scope: Construct, access: ClusterAccess) -> KubernetesPr
         if credential
         else None,
     )
+    require_provider_version(provider, "kubernetes")
     _keep_env_as_written(provider, "exec.0.env", access)
     return provider

@@ -1,0 +1,109 @@
+"""``python -m istio_mesh export argocd`` as users run it: the selection,
+the files, exit codes, and an untouched output on a bad config."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CONFIG_DIR
+
+
+def run_export(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "istio_mesh", "export", "argocd", *args],
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "config").mkdir()
+    for path in CONFIG_DIR.glob("*.yaml"):
+        (tmp_path / "config" / path.name).write_text(path.read_text())
+    return tmp_path
+
+
+def test_default_selection_and_output_directory(project: Path) -> None:
+    result = run_export(project)
+    assert result.returncode == 0, result.stderr
+    out = project / "build" / "argocd"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+    assert (out / "prod" / "applications" / "prod-istiod.yaml").is_file()
+    assert (out / "prod" / "README.md").is_file()
+
+
+def test_mesh_config_selects_and_out_redirects(project: Path) -> None:
+    result = run_export(project, "--out", "gitops", MESH_CONFIG="config/prod.yaml")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (project / "gitops").iterdir()] == ["prod"]
+    assert "prod" in result.stderr
+
+
+def test_the_output_is_the_same_bytes_every_run(project: Path) -> None:
+    assert run_export(project, "--out", "a").returncode == 0
+    assert run_export(project, "--out", "b").returncode == 0
+    assert tree_digest(project / "a") == tree_digest(project / "b")
+
+
+def test_each_file_is_one_document_with_sorted_keys_and_no_aliases(project: Path) -> None:
+    assert run_export(project, MESH_CONFIG="config/prod.yaml").returncode == 0
+    files = sorted((project / "build" / "argocd").rglob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text()
+        (document,) = list(yaml.safe_load_all(text))
+        assert list(document) == sorted(document), path
+        assert "&id" not in text and "*id" not in text, path
+
+
+def test_no_secret_is_exported_and_the_readme_names_the_prerequisites(project: Path) -> None:
+    assert run_export(project, MESH_CONFIG="config/prod.yaml").returncode == 0
+    out = project / "build" / "argocd" / "prod"
+    kinds = {yaml.safe_load(p.read_text())["kind"] for p in out.rglob("*.yaml")}
+    assert "Secret" not in kinds
+    readme = (out / "README.md").read_text()
+    # config/prod.yaml sets ca.mode: plugin, whose istiod needs the cacerts Secret.
+    assert "| `cacerts` | `istio-system` |" in readme
+
+
+def test_a_bad_config_writes_nothing_and_exits_2(project: Path) -> None:
+    assert run_export(project).returncode == 0
+    before = tree_digest(project / "build" / "argocd")
+    (project / "config" / "zz-bad.yaml").write_text("gitops: {project: Bad_Name}\n")
+    result = run_export(project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "zz-bad.yaml: gitops.project: got 'Bad_Name'" in result.stderr
+    assert tree_digest(project / "build" / "argocd") == before
+
+
+def test_files_of_a_config_no_longer_selected_disappear(project: Path) -> None:
+    assert run_export(project).returncode == 0
+    assert run_export(project, MESH_CONFIG="config/dev.yaml").returncode == 0
+    assert [p.name for p in (project / "build" / "argocd").iterdir()] == ["dev"]
+
+
+def test_check_still_works(project: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "istio_mesh", "check", "config/dev.yaml"],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,53 @@
+"""The repository is all a user gets: nothing may read outside the checkout.
+
+A clone from a git host has nothing beside it, so the Istio files the tests
+and the linter check against are vendored under third_party/istio with their
+licence, and no tracked file may point at a folder beside the checkout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import REPO, VENDORED_ISTIO
+
+# What tests/istio_reference.py and istio_mesh.lint.refdata read.
+NEEDED = (
+    "LICENSE",
+    "base/files/crd-all.gen.yaml",
+    "base/values.yaml",
+    "istiod/values.yaml",
+    "cni/values.yaml",
+    "ztunnel/values.yaml",
+    "gateway/values.yaml",
+    "gateway/values.schema.json",
+)
+
+
+def test_vendored_istio_files_are_all_there_with_the_licence() -> None:
+    missing = [name for name in NEEDED if not (VENDORED_ISTIO / name).is_file()]
+    assert missing == []
+    assert "Apache License" in (VENDORED_ISTIO / "LICENSE").read_text()[:200]
+
+
+def test_vendored_istio_files_are_tracked() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", str(VENDORED_ISTIO.relative_to(REPO))],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert sorted(tracked) == sorted(f"third_party/istio/1.30.3/{name}" for name in NEEDED)
+
+
+def test_no_tracked_file_reads_beside_the_checkout() -> None:
+    hits = subprocess.run(
+        ["git", "grep", "-l", "-e", "../shared", "-e", "/work/shared", "--", ".", ":!tests/test_self_contained.py"],
+        cwd=REPO, capture_output=True, text=True,
+    ).stdout.split()
+    assert hits == []
+
+
+def test_the_regeneration_script_is_executable() -> None:
+    script = REPO / "third_party" / "istio" / "regenerate"
+    assert script.is_file() and script.stat().st_mode & 0o111
+    assert Path(script).read_text().startswith("#!/usr/bin/env bash")
