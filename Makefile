@@ -83,7 +83,10 @@ cdktf-synth: .venv/.synced node_modules/.installed  ## synthesize through the cd
 # hashicorp/helm 3.3 and hashicorp/kubernetes 3.4, locked in toolchains/cdktn
 # and installed into toolchains/cdktn/.venv beside the default .venv.
 CDKTN := toolchains/cdktn
-CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile $(PIPENV)
+# The same private pipenv as the default path (.venv-tools, made by
+# scripts/bootstrap), pointed at the second lock; its .venv goes beside it.
+CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile PIPENV_IGNORE_VIRTUALENVS=1 \
+	$(CURDIR)/.venv-tools/bin/pipenv
 # What the second path must pass: every config synthesized (conftest's
 # session synthesis), the snapshots, and every stack's addresses and JSON
 # against a synthesis on the default .venv, up to the explained differences;
@@ -91,8 +94,7 @@ CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile $(PIPENV)
 CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
 	tests/test_chart_values_contract.py tests/test_crd_schemas.py
 
-$(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml
-	@$(PIPENV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+$(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml .venv/.synced
 	$(CDKTN_PIPENV) sync --dev
 	@touch $@
 

@@ -42,7 +42,11 @@ def builtins_only(stack: dict[str, Any]) -> dict[str, Any]:
     for kind in [k for k in stack["resource"] if not k.startswith("terraform_")]:
         del stack["resource"][kind]
     stack.pop("provider", None)
-    stack.pop("variable", None)
+    # Variables with a default (the upgrade guard's first-apply switch) stay;
+    # the providers' credential variables go with the providers.
+    variables = {k: v for k, v in stack.pop("variable", {}).items() if "default" in v}
+    if variables:
+        stack["variable"] = variables
     stack["terraform"].pop("required_providers", None)
     resources = stack["resource"].setdefault("terraform_data", {})
     for name, release in releases.items():

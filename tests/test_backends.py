@@ -297,6 +297,10 @@ def test_hcp_fixture_reaches_the_cluster_through_sensitive_variables_only(
     synth: Synth, kind: str
 ) -> None:
     stack = synth.stack(f"hcp-{kind}")
+    # Besides the credentials, the mesh stack has the upgrade guard's
+    # first-apply switch: a plain bool, no credential.
+    switch = stack["variable"].pop("istio_upgrade_guard_first_apply", None)
+    assert (switch is not None) == (kind == "mesh")
     assert sorted(stack["variable"]) == ["kube_cluster_ca_certificate", "kube_host", "kube_token"]
     assert all(v["sensitive"] is True for v in stack["variable"].values())
     text = synth.stack_text(f"hcp-{kind}")
@@ -387,7 +391,8 @@ def test_exec_credentials_in_both_providers(backends: Synth) -> None:
     variables = {"host": "${var.kube_host}", "cluster_ca_certificate": "${var.kube_cluster_ca_certificate}"}
     mesh = backends.stack("s3-mesh")
     assert mesh["provider"]["helm"] == [{"kubernetes": {**variables, "exec": exec_block}}]
-    assert sorted(mesh["variable"]) == ["kube_cluster_ca_certificate", "kube_host"]
+    assert sorted(mesh["variable"]) == [
+        "istio_upgrade_guard_first_apply", "kube_cluster_ca_certificate", "kube_host"]
     policies = backends.stack("s3-policies")
     assert policies["provider"]["kubernetes"] == [{**variables, "exec": [exec_block]}]
 

@@ -69,6 +69,54 @@ EXPECTED = {
         "istiod generated itself, outside your organisation's PKI",
         "fix: use ca.mode: plugin (an intermediate CA of your PKI, via Terraform variables) or "
         "external (e.g. cert-manager istio-csr)"),
+    "prod-floating-image-tag": (
+        "error [prod-floating-image-tag] istiod.extraValues.global.tag: is 'latest': every pod "
+        "start may pull a different image, and a node restart can upgrade Istio unplanned",
+        "fix: remove it (the chart pins the release's tag) or pin a version or a digest"),
+    "prod-extra-values-allow-any": (
+        "error [prod-extra-values-allow-any] istiod.extraValues.meshConfig.outboundTrafficPolicy"
+        ".mode: is 'ALLOW_ANY', which overrides mesh.outboundTrafficPolicy: REGISTRY_ONLY: "
+        "workloads can call any host outside the mesh",
+        "fix: remove it; list the hosts workloads need in egress.services"),
+    "prod-extra-values-replace-ca": (
+        "error [prod-extra-values-replace-ca] istiod.extraValues.global.caAddress: changes where "
+        "workload certificates come from, which undoes ca.mode: plugin (the organisation's "
+        "intermediate CA)",
+        "fix: remove it; choose the CA with ca.mode"),
+    "prod-egress-public-wildcard": (
+        "error [prod-egress-public-wildcard] egress.services[0].hosts[0]: is '*.com': anyone can "
+        "register a name under 'com', so workloads can reach hosts nobody vetted",
+        "fix: list the exact hosts, or a wildcard under a domain you control"),
+    "prod-allow-from-every-namespace": (
+        "warning [prod-allow-from-every-namespace] authorization.allow[0].from.namespaces: lets "
+        "every namespace call every workload of 'shop' on any port, which cancels default deny "
+        "there",
+        "fix: list the calling namespaces or service accounts, or narrow the rule with a selector "
+        "and to.ports"),
+    "prod-disruption-budget-blocks-drain": (
+        "error [prod-disruption-budget-blocks-drain] istiod.extraValues.pdb.minAvailable: is 2 "
+        "with 2 replica(s): no pod may ever be evicted, so every node drain (and cluster upgrade) "
+        "hangs",
+        "fix: use maxUnavailable: 1, or remove it to keep the stack's budget"),
+    "prod-memory-limit-too-small": (
+        "error [prod-memory-limit-too-small] istiod.resources.limits.memory: is '256Mi', below "
+        "the 512Mi istiod needs: it is OOM-killed under a production configuration",
+        "fix: raise it to at least 512Mi (measure usage and add headroom)"),
+    "prod-chart-repository-http": (
+        "error [prod-chart-repository-http] istio.chartRepository: is "
+        "'http://charts.example.com/istio': charts travel unencrypted, so anyone on the path can "
+        "change what is installed",
+        "fix: use the https:// or oci:// address of the repository"),
+    "prod-full-trace-sampling": (
+        "warning [prod-full-trace-sampling] mesh.tracing.sampling: is 100: every request is "
+        "traced, which costs proxy CPU and tracing storage at production volume",
+        "fix: sample a small share (1 is usual) and trace more with a Telemetry resource where "
+        "needed"),
+    "prod-mtls-override-unknown-namespace": (
+        "warning [prod-mtls-override-unknown-namespace] mtls.namespaceOverrides.legcy: names "
+        "'legcy', which namespaces does not list: a typo leaves the namespace meant on the "
+        "mesh-wide mode, and a stale entry outlives the namespace",
+        "fix: add 'legcy' to namespaces or remove the override"),
     "ingress-closed-by-default-deny": (
         "warning [ingress-closed-by-default-deny] gateways[0]: 'public' refuses every request: "
         "default deny covers gateways and no authorization.ingress entry lets clients in",
@@ -303,3 +351,70 @@ def test_istiod_rules_check_every_revision() -> None:
     assert ("unknown-chart-value", "revisions[0].extraValues.autoscaleMinimum") in found
     assert ("unknown-chart-value", "ztunnel.extraValues.logLevl") in found
     assert not any(path.startswith("revisions[1]") for _, path in found)
+
+
+# --- production guardrails beyond the seeded examples --------------------------------
+
+PROD = ("environment: production\nca: {mode: plugin}\nmesh: {outboundTrafficPolicy: REGISTRY_ONLY}\n"
+        "mtls: {mode: STRICT}\nauthorization: {defaultDeny: true}\n")
+ISTIOD = "istiod: {replicas: 2, resources: {requests: {cpu: '1', memory: 2Gi}}}\n"
+
+
+def rules_found(text: str) -> list[tuple[str, str]]:
+    return [(f.rule, f.path) for f in lint_config(config_from(text))]
+
+
+def test_a_sidecar_memory_limit_below_64mi_is_found() -> None:
+    text = PROD + ISTIOD + "mesh:\n  outboundTrafficPolicy: REGISTRY_ONLY\n  proxy: {resources: " \
+        "{requests: {cpu: 10m, memory: 32Mi}, limits: {memory: 48Mi}}}\n"
+    text = text.replace("mesh: {outboundTrafficPolicy: REGISTRY_ONLY}\n", "")
+    assert rules_found(text) == [("prod-memory-limit-too-small", "mesh.proxy.resources.limits.memory")]
+    assert rules_found(text.replace("48Mi", "64Mi")) == []
+
+
+@pytest.mark.parametrize(
+    ("image", "floating"),
+    [("docker.io/istio/proxyv2", True), ("registry:5000/istio/proxyv2", True),
+     ("istio/proxyv2:latest", True), ("istio/proxyv2:1.30.3", False),
+     ("registry:5000/istio/proxyv2@sha256:" + "a" * 64, False)],
+)
+def test_an_image_without_a_pinned_tag_or_digest_floats(image: str, floating: bool) -> None:
+    text = PROD + f"istiod: {{replicas: 2, resources: {{requests: {{cpu: '1', memory: 2Gi}}}}, " \
+        f"extraValues: {{pilot: {{image: '{image}'}}}}}}\n"
+    found = [rule for rule, _ in rules_found(text) if rule == "prod-floating-image-tag"]
+    assert found == (["prod-floating-image-tag"] if floating else [])
+
+
+@pytest.mark.parametrize(
+    "budget", ["{maxUnavailable: 0}", "{maxUnavailable: '0%'}", "{minAvailable: '100%'}",
+               "{minAvailable: 3}"])
+def test_a_gateway_budget_that_blocks_every_drain_is_found(budget: str) -> None:
+    text = PROD.replace("defaultDeny: true}", "defaultDeny: true, ingress: [{gateway: gw}]}") + ISTIOD + (
+        "gateways: [{name: gw, kind: ingress, replicas: 3, resources: {requests: {cpu: 1, "
+        f"memory: 1Gi}}}}, extraValues: {{podDisruptionBudget: {budget}}}}}]\n")
+    assert [r for r, _ in rules_found(text)] == ["prod-disruption-budget-blocks-drain"]
+    assert rules_found(text.replace(budget, "{maxUnavailable: 1}")) == []
+
+
+@pytest.mark.parametrize("host", ["*.com", "*.co.uk", "*.amazonaws.com", "*.io"])
+def test_wildcards_over_public_suffixes_are_found(host: str) -> None:
+    text = PROD + ISTIOD + (
+        f"egress: {{services: [{{name: x, hosts: ['{host}'], resolution: NONE, "
+        "ports: [{number: 443, name: tls, protocol: TLS}]}]}\n")
+    assert rules_found(text) == [("prod-egress-public-wildcard", "egress.services[0].hosts[0]")]
+    assert rules_found(text.replace(host, "*.example" + host[1:])) == []
+
+
+def test_an_allow_rule_from_every_namespace_narrowed_by_port_is_not_found() -> None:
+    text = PROD.replace("defaultDeny: true}", "defaultDeny: true, allow: [{name: a, namespace: shop, "
+                        "from: {namespaces: ['*']}, to: {ports: [8080]}}]}") + ISTIOD + \
+        "namespaces: [{name: shop}]\n"
+    assert rules_found(text) == []
+
+
+def test_guardrails_stay_silent_outside_production() -> None:
+    for rule in ("prod-floating-image-tag", "prod-extra-values-allow-any", "prod-chart-repository-http",
+                 "prod-full-trace-sampling", "prod-mtls-override-unknown-namespace"):
+        text = (LINT_FIXTURES / f"{rule}.yaml").read_text().replace(
+            "environment: production", "environment: staging")
+        assert [f.rule for f in lint_config(config_from(text))] == [], rule

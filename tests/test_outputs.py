@@ -94,6 +94,8 @@ def test_hcp_fixture_outputs(synth: Synth) -> None:
     outputs = {k: v["value"] for k, v in synth.stack("hcp-mesh")["output"].items()}
     assert outputs == {
         "ingress_gateways": {"public-ingress": {"service": "public-edge", "namespace": "istio-ingress"}},
+        # Read back by the upgrade guard through the HCP workspace's state.
+        "istio_control_plane_versions": {"istiod": "${helm_release.istiod.version}"},
         "istiod_revisions": ["default"],
         "mesh_id": "acme-mesh",
         "root_namespace": "istio-system",

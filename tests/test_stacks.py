@@ -58,10 +58,8 @@ def test_mesh_stack_holds_releases_and_only_built_in_kinds(
     assert kinds <= {("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
                      ("v1", "Service")}
     plugin = all_configs[name].ca.mode == "plugin"
-    # The upgrade guards are builtin terraform_data resources (local state).
-    guards = all_configs[name].backend.type == "local"
-    expected = {"helm_release"} | ({"kubernetes_manifest"} if manifests else set())
-    expected |= {"terraform_data"} if guards else set()
+    # The upgrade guards are builtin terraform_data resources, whatever the backend.
+    expected = {"helm_release", "terraform_data"} | ({"kubernetes_manifest"} if manifests else set())
     expected |= {"kubernetes_secret_v1"} if plugin else set()
     # A multicluster cluster labels its root namespace with its network (a
     # remote also annotates it with its primary); a primary holds the other
@@ -279,7 +277,7 @@ def test_every_stack_holds_exactly_its_plan_in_the_plans_order(
         for item in items:
             rtype, rname = item.address.split(".", 1)
             depends_on = resources[rtype][rname].get("depends_on", [])
-            # The stack adds each istiod's upgrade guard (local state only).
+            # The stack adds each istiod's upgrade guard.
             depends_on = [d for d in depends_on if not d.startswith("terraform_data.")]
             assert depends_on == list(item.after), item.address
         planned = {item.address for item in items}

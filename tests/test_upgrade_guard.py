@@ -153,8 +153,10 @@ def test_every_revision_has_its_own_guard(synth: Synth) -> None:
         assert f"terraform_data.{name}-upgrade-guard" in release["depends_on"]
 
 
-def test_remote_backends_carry_no_guard(synth: Synth) -> None:
-    # The guard reads the local state file back; remote backends are not wired yet.
+def test_remote_backends_carry_the_guard_too(synth: Synth) -> None:
+    # The guard reads the HCP workspace's state back (tests/test_upgrade_guard_remote.py).
     stack = synth.stack("hcp-mesh")
-    assert "terraform_data" not in stack["resource"]
-    assert "istio_control_plane_versions" not in stack["output"]
+    assert "terraform_data.istiod-upgrade-guard" in stack["resource"]["helm_release"]["istiod"]["depends_on"]
+    assert stack["output"]["istio_control_plane_versions"]["value"] == {
+        "istiod": "${helm_release.istiod.version}"}
+    assert stack["data"]["terraform_remote_state"]["previous_state"]["backend"] == "remote"

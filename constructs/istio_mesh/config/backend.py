@@ -26,7 +26,7 @@ DEFAULT_CLOUD_HOSTNAME = "app.terraform.io"
 DEFAULT_KEY_PREFIX = "istio-mesh"
 
 
-STACK_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$")
+STACK_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?", re.ASCII)
 """A stack prefix (cluster file stem or fleet cluster name) that, with
 ``-mesh`` or ``-policies`` appended, makes a valid Terraform stack name."""
 
@@ -37,10 +37,10 @@ def stack_name(prefix: str, kind: StackKind) -> str:
 
 
 def _matching(pattern: str, rule: str) -> AfterValidator:
-    compiled = re.compile(pattern)
+    compiled = re.compile(pattern, re.ASCII)
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):
             raise ValueError(rule)
         return value
 
@@ -50,7 +50,7 @@ def _matching(pattern: str, rule: str) -> AfterValidator:
 TfcName = Annotated[
     str,
     _matching(
-        r"^[A-Za-z0-9_-]{1,90}$",
+        r"[A-Za-z0-9_-]{1,90}",
         "must be letters, digits, '-' and '_' (at most 90), as HCP Terraform allows",
     ),
 ]
@@ -59,7 +59,7 @@ TfcName = Annotated[
 WorkspaceTag = Annotated[
     str,
     _matching(
-        r"^[a-z0-9]([a-z0-9:_-]{0,253}[a-z0-9])?$",
+        r"[a-z0-9]([a-z0-9:_-]{0,253}[a-z0-9])?",
         "must be lowercase letters, digits, ':', '-' and '_', starting and ending "
         "with a letter or digit",
     ),
@@ -67,14 +67,14 @@ WorkspaceTag = Annotated[
 Hostname = Annotated[
     str,
     _matching(
-        r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$",
+        r"(?=.{1,253}\Z)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+",
         "must be a lowercase host name such as 'app.terraform.io' (no scheme, no path)",
     ),
 ]
 KeyPrefix = Annotated[
     str,
     _matching(
-        r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+        r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*",
         "must be path segments of letters, digits, '.', '-' and '_' separated by '/', "
         "without a leading or trailing '/'",
     ),
@@ -82,14 +82,14 @@ KeyPrefix = Annotated[
 BucketName = Annotated[
     str,
     _matching(
-        r"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$",
+        r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]",
         "must be a bucket name: 3 to 63 lowercase letters, digits, '.', '-' and '_', "
         "starting and ending with a letter or digit",
     ),
 ]
 AwsRegion = Annotated[
     str,
-    _matching(r"^[a-z]{2}(-[a-z]+)+-\d+$", "must be an AWS region such as 'eu-west-1'"),
+    _matching(r"[a-z]{2}(-[a-z]+)+-[0-9]+", "must be an AWS region such as 'eu-west-1'"),
 ]
 
 
@@ -140,7 +140,7 @@ class CloudWorkspaces(MeshModel):
         if self.mesh is not None and self.mesh == self.policies:
             raise RuleViolation(
                 ("policies",),
-                f"{self.policies!r} is also the mesh stack's workspace; each stack needs "
+                f"{self.policies!a} is also the mesh stack's workspace; each stack needs "
                 "its own workspace, or one apply would destroy the other's resources",
             )
         return self
@@ -226,15 +226,15 @@ class AzurermBackend(MeshModel):
 
     @model_validator(mode="after")
     def _names(self) -> AzurermBackend:
-        if not re.match(r"^[a-z0-9]{3,24}$", self.storage_account_name):
+        if not re.fullmatch(r"[a-z0-9]{3,24}", self.storage_account_name, re.ASCII):
             raise RuleViolation(
                 ("storageAccountName",),
-                f"got {self.storage_account_name!r}; must be 3 to 24 lowercase letters and digits",
+                f"got {self.storage_account_name!a}; must be 3 to 24 lowercase letters and digits",
             )
-        if not re.match(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", self.container_name):
+        if not re.fullmatch(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]", self.container_name, re.ASCII):
             raise RuleViolation(
                 ("containerName",),
-                f"got {self.container_name!r}; must be 3 to 63 lowercase letters, digits and "
+                f"got {self.container_name!a}; must be 3 to 63 lowercase letters, digits and "
                 "single '-', starting and ending with a letter or digit",
             )
         return self
@@ -318,5 +318,5 @@ def check_remote_runs(backend: Backend, connection_mode: str, command: str | Non
         raise RuleViolation(
             ("connection", "mode"),
             f"'exec' cannot be used with backend.type 'cloud': HCP Terraform's remote runs "
-            f"cannot run {command!r} (hashicorp/terraform-provider-kubernetes#2011); {fix}",
+            f"cannot run {command!a} (hashicorp/terraform-provider-kubernetes#2011); {fix}",
         )

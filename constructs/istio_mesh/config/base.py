@@ -10,22 +10,20 @@ than a silently ignored line.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Annotated, Any, get_args
 
 from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from istio_mesh.config import names
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.names import DNS_LABEL, parse_quantity
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-
-# Kubernetes resource.Quantity, e.g. "500m", "2", "1.5", "256Mi", "1G", "1e3".
-_QUANTITY = re.compile(
-    r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
-    r"([eE][-+]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"
-)
+__all__ = [
+    "DNS_LABEL", "Annotations", "DnsLabel", "Labels", "MeshModel", "Quantity", "ResourceList",
+    "Resources",
+    "models_in", "parse_quantity", "refuse_repeats",
+]
 
 
 def models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -50,45 +48,43 @@ class MeshModel(BaseModel):
     )
 
 
-def _dns_label(value: str) -> str:
-    if not DNS_LABEL.match(value):
-        raise ValueError(
-            "must be a DNS-1123 label: lowercase letters, digits and '-', "
-            "starting and ending with a letter or digit, at most 63 characters"
-        )
-    return value
-
-
-def _quantity(value: str) -> str:
-    if not _QUANTITY.match(value):
-        raise ValueError(
-            "must be a Kubernetes quantity such as '500m', '1', '256Mi' or '2Gi'"
-        )
-    return value
-
-
-_SUFFIX = {
-    "": Decimal(1), "m": Decimal("0.001"),
-    "k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12, "P": Decimal(10) ** 15, "E": Decimal(10) ** 18,
-    "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30,
-    "Ti": Decimal(2) ** 40, "Pi": Decimal(2) ** 50, "Ei": Decimal(2) ** 60,
-}
-
-
-def parse_quantity(value: str) -> Decimal:
-    """Numeric value of a Kubernetes quantity, to compare requests with limits."""
-    match = re.match(r"^[+]?([0-9.]+)([eE][-+]?[0-9]+|[a-zA-Z]*)$", value)
-    if not match:
-        raise ValueError(f"not a quantity: {value!r}")
-    number, suffix = match.groups()
-    if suffix[:1] in ("e", "E"):
-        return Decimal(number + suffix)
-    return Decimal(number) * _SUFFIX[suffix]
-
-
-DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+DnsLabel = Annotated[str, AfterValidator(names.dns_label)]
 """A Kubernetes object name that must also be a DNS label (namespaces, releases)."""
+
+def check_labels(labels: dict[str, str]) -> dict[str, str]:
+    """The API server's rules for label keys and values, so a bad label fails
+    at synth rather than half-way through an apply."""
+    for key, value in labels.items():
+        problem = names.label_key_problem(key)
+        if problem:
+            raise RuleViolation((key,), f"label key {names.shown(key)}: {problem}")
+        problem = names.label_value_problem(value)
+        if problem:
+            raise RuleViolation((key,), f"got {names.shown(value)}; {problem}")
+    return labels
+
+
+def check_annotations(annotations: dict[str, str]) -> dict[str, str]:
+    """The API server's rules for annotation keys and their total size."""
+    for key in annotations:
+        problem = names.label_key_problem(key)
+        if problem:
+            raise RuleViolation((key,), f"annotation key {names.shown(key)}: {problem}")
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in annotations.items())
+    if size > names.ANNOTATIONS_MAX_BYTES:
+        raise RuleViolation(
+            (), f"annotations total {size} bytes; Kubernetes allows at most "
+            f"{names.ANNOTATIONS_MAX_BYTES}"
+        )
+    return annotations
+
+
+Labels = Annotated[dict[str, str], AfterValidator(check_labels)]
+"""Kubernetes labels (also a workload selector's match labels)."""
+
+Annotations = Annotated[dict[str, str], AfterValidator(check_annotations)]
+"""Kubernetes annotations."""
+
 
 def _number_as_quantity(value: object) -> object:
     # YAML reads `cpu: 1` as an integer; Kubernetes accepts it as a quantity.
@@ -98,7 +94,7 @@ def _number_as_quantity(value: object) -> object:
 
 
 Quantity = Annotated[
-    str, BeforeValidator(_number_as_quantity), Field(strict=True), AfterValidator(_quantity)
+    str, BeforeValidator(_number_as_quantity), Field(strict=True), AfterValidator(names.quantity)
 ]
 """A Kubernetes resource quantity, always kept as a string in chart values."""
 
@@ -137,7 +133,7 @@ class Resources(MeshModel):
             if request and limit and parse_quantity(request) > parse_quantity(limit):
                 raise RuleViolation(
                     (*prefix, "requests", name),
-                    f"{request!r} is above the {whose}limit {limit!r}; "
+                    f"{names.shown(request)} is above the {whose}limit {names.shown(limit)}; "
                     f"lower the request or set limits.{name}",
                 )
 
@@ -160,5 +156,5 @@ def refuse_repeats(field: str, names: list[str]) -> None:
     for i, name in enumerate(names):
         if name in names[:i]:
             raise RuleViolation(
-                (field, i, "name"), f"{name!r} is used more than once; names must be unique"
+                (field, i, "name"), f"{name!a} is used more than once; names must be unique"
             )

@@ -39,11 +39,11 @@ KUBERNETES_SUPPORT: dict[str, tuple[str, ...]] = {
 }
 """Istio minor version -> the Kubernetes minor versions it supports."""
 
-_KUBERNETES_VERSION = re.compile(r"^1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?$")
+_KUBERNETES_VERSION = re.compile(r"1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?", re.ASCII)
 
 
 def _kubernetes_version(value: str) -> str:
-    if not _KUBERNETES_VERSION.match(value):
+    if not _KUBERNETES_VERSION.fullmatch(value):
         raise ValueError("must be a Kubernetes version such as '1.33' or '1.33.2'")
     return value
 
@@ -76,14 +76,14 @@ def check_kubernetes_support(
         raise RuleViolation(
             field,
             f"cannot check Kubernetes {kubernetes} against Istio {istio} ({istio_field} "
-            f"{istio_version!r}): the compatibility table covers Istio {known[0]} to "
+            f"{istio_version!a}): the compatibility table covers Istio {known[0]} to "
             f"{known[-1]}; unset kubernetesVersion to install without the check",
         )
     if kubernetes not in supported:
         raise RuleViolation(
             field,
             f"Kubernetes {kubernetes} is not supported by Istio {istio} ({istio_field} "
-            f"{istio_version!r}); Istio {istio} supports Kubernetes {supported[0]} to "
+            f"{istio_version!a}); Istio {istio} supports Kubernetes {supported[0]} to "
             f"{supported[-1]}",
         )
 

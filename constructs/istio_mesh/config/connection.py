@@ -3,10 +3,11 @@ variables, or an exec credential plugin."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
+from istio_mesh.config import names
 from istio_mesh.config.base import MeshModel
 from istio_mesh.config.credentials import ExecConnection
 
@@ -17,10 +18,10 @@ class KubeconfigConnection(MeshModel):
     mode: Literal["kubeconfig"] = Field(
         default="kubeconfig", description="Use a kubeconfig file."
     )
-    kubeconfig_path: str = Field(
+    kubeconfig_path: Annotated[str, AfterValidator(names.printable)] = Field(
         default="~/.kube/config", description="Path to the kubeconfig file."
     )
-    context: str | None = Field(
+    context: Annotated[str, AfterValidator(names.printable)] | None = Field(
         default=None,
         description="Kubeconfig context. Unset: the file's current-context.",
     )

@@ -22,9 +22,9 @@ from istio_mesh.config.errors import RuleViolation
 EXEC_VARIABLE_NAMES = ("kube_host", "kube_cluster_ca_certificate")
 """Variables an exec connection declares; the token comes from the command."""
 
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _CREDENTIAL_NAME = re.compile(
-    r"SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|ACCESS_KEY|PRIVATE_KEY|CLIENT_KEY", re.I
+    r"SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|ACCESS_KEY|PRIVATE_KEY|CLIENT_KEY", re.I | re.ASCII
 )
 
 
@@ -70,7 +70,7 @@ class ExecConnection(MeshModel):
     @classmethod
     def _no_secrets(cls, env: dict[str, str]) -> dict[str, str]:
         for name in env:
-            if not _ENV_NAME.match(name):
+            if not _ENV_NAME.fullmatch(name):
                 raise RuleViolation(
                     (name,), "is not an environment variable name (letters, digits and '_')"
                 )

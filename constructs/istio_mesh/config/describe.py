@@ -72,7 +72,7 @@ def _describe(root: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> 
         allowed = _allowed_keys(root, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         text = f"unknown key; allowed keys: {', '.join(allowed)}"
-        return text + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        return text + (f" (did you mean {hint[0]!a}?)" if hint else "")
     if kind == "missing":
         return "required key is missing"
     if kind == "union_tag_invalid":

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.names import HOST_NAME
 
 if TYPE_CHECKING:
     from istio_mesh.config.cluster import MeshConfig
@@ -27,13 +28,10 @@ TLS_ORIGINATION_PORT = 443
 HTTP_PROTOCOLS = frozenset({"HTTP"})
 TLS_PROTOCOLS = frozenset({"TLS", "HTTPS"})
 
-_HOSTNAME = re.compile(
-    r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-)
 
 
 def _external_host(value: str) -> str:
-    if value == "*" or not _HOSTNAME.match(value) or len(value) > 253:
+    if value == "*" or len(value) > 253 or not HOST_NAME.fullmatch(value):
         raise ValueError(
             "must be a lower-case DNS name such as 'api.example.com', or '*.example.com'"
         )
@@ -118,7 +116,7 @@ class ExternalService(MeshModel):
         if wildcard and self.resolution != "NONE":
             raise RuleViolation(
                 ("resolution",),
-                f"{self.resolution} cannot resolve the wildcard host {wildcard!r}; use NONE",
+                f"{self.resolution} cannot resolve the wildcard host {wildcard!a}; use NONE",
             )
         self._check_endpoints()
         if self.egress_gateway is not None:
@@ -136,7 +134,7 @@ class ExternalService(MeshModel):
                     ipaddress.ip_address(address)
                 except ValueError:
                     raise RuleViolation(
-                        ("endpoints", i), f"got {address!r}; STATIC endpoints must be IP addresses"
+                        ("endpoints", i), f"got {address!a}; STATIC endpoints must be IP addresses"
                     ) from None
         elif self.resolution == "NONE" and self.endpoints:
             raise RuleViolation(("endpoints",), "NONE resolution uses the original destination; remove endpoints")
@@ -204,13 +202,13 @@ def check_egress(config: MeshConfig) -> None:
         where = ("egress", "services", i)
         if service.name in [s.name for s in config.egress.services[:i]]:
             raise RuleViolation(
-                (*where, "name"), f"{service.name!r} is used more than once; names must be unique"
+                (*where, "name"), f"{service.name!a} is used more than once; names must be unique"
             )
         for j, host in enumerate(service.hosts):
             if host in hosts:
                 raise RuleViolation(
                     (*where, "hosts", j),
-                    f"{host!r} is already a host of egress.services[{hosts[host]}]; "
+                    f"{host!a} is already a host of egress.services[{hosts[host]}]; "
                     f"list each host once",
                 )
             hosts[host] = i
@@ -220,7 +218,7 @@ def check_egress(config: MeshConfig) -> None:
         if gateway is None or gateway.kind != "egress":
             raise RuleViolation(
                 (*where, "egressGateway"),
-                f"{service.egress_gateway!r} is not an egress gateway of this config; "
+                f"{service.egress_gateway!a} is not an egress gateway of this config; "
                 f"allowed: {', '.join(egress) or 'none defined (add one to gateways[])'}",
             )
         for port, protocols, names in (
@@ -230,7 +228,7 @@ def check_egress(config: MeshConfig) -> None:
             if port is not None and gateway_port(gateway, protocols) is None:
                 raise RuleViolation(
                     (*where, "egressGateway"),
-                    f"gateway {gateway.name!r} has no Service port named {names} for "
+                    f"gateway {gateway.name!a} has no Service port named {names} for "
                     f"{port.protocol} traffic; add one to its service.ports",
                 )
 

@@ -34,7 +34,7 @@ class ConfigError(Exception):
         super().__init__("\n".join(f"{self.path}: {p}" for p in self.problems))
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*", re.ASCII)
 
 
 def format_path(loc: Sequence[str | int]) -> str:
@@ -49,7 +49,7 @@ def format_path(loc: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif not _PLAIN_KEY.fullmatch(part):
-            out += f"[{part!r}]"
+            out += f"[{part!a}]"
         else:
             out += f".{part}" if out else part
     return out

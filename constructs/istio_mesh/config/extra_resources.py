@@ -11,26 +11,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config import names
+from istio_mesh.config.base import Annotations, DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.istio_cel import cel_problems
 from istio_mesh.config.objects import generated_identities, identity
 
 if TYPE_CHECKING:
     from istio_mesh.config.cluster import MeshConfig
 
-_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_API_VERSION = re.compile(r"^([a-z0-9.-]+\.istio\.io)/(v[0-9]+((alpha|beta)[0-9]+)?)$")
+_API_VERSION = re.compile(r"([a-z0-9.-]+\.istio\.io)/(v[0-9]+((alpha|beta)[0-9]+)?)", re.ASCII)
 
 
-def _object_name(value: str) -> str:
-    if len(value) > 253 or not _SUBDOMAIN.match(value):
-        raise ValueError("must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'")
-    return value
-
-
-ObjectName = Annotated[str, AfterValidator(_object_name)]
+ObjectName = Annotated[str, AfterValidator(names.dns_subdomain)]
 
 
 class ResourceMetadata(MeshModel):
@@ -38,8 +33,8 @@ class ResourceMetadata(MeshModel):
 
     name: ObjectName = Field(description="Object name.")
     namespace: DnsLabel = Field(description="Namespace (every Istio kind is namespaced).")
-    labels: dict[str, str] = Field(default_factory=dict, description="Labels.")
-    annotations: dict[str, str] = Field(default_factory=dict, description="Annotations.")
+    labels: Labels = Field(default_factory=dict, description="Labels.")
+    annotations: Annotations = Field(default_factory=dict, description="Annotations.")
 
 
 class ExtraResource(MeshModel):
@@ -53,7 +48,7 @@ class ExtraResource(MeshModel):
     @field_validator("api_version")
     @classmethod
     def _istio_group(cls, value: str) -> str:
-        if not _API_VERSION.match(value):
+        if not _API_VERSION.fullmatch(value):
             raise ValueError(
                 "must be '<group>/<version>' of an Istio API group (*.istio.io), e.g. "
                 "'networking.istio.io/v1'; other objects belong in another stack"
@@ -63,9 +58,19 @@ class ExtraResource(MeshModel):
     @field_validator("kind")
     @classmethod
     def _kind_spelling(cls, value: str) -> str:
-        if not re.match(r"^[A-Z][A-Za-z0-9]*$", value):
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", value, re.ASCII):
             raise ValueError("must be a kind in CamelCase, e.g. 'VirtualService'")
         return value
+
+    @model_validator(mode="after")
+    def _crd_rules(self) -> ExtraResource:
+        """The CRD's CEL rules that a hand-written spec most often breaks: the
+        API server would refuse the object half-way through an apply."""
+        for path, message in cel_problems(self.kind, self.spec):
+            raise RuleViolation(
+                ("spec", *path), f"{message} (a rule of Istio's {self.kind} CRD)"
+            )
+        return self
 
     @property
     def group(self) -> str:

@@ -159,15 +159,15 @@ def _merged_clusters(fleet: Fleet, problems: list[str]) -> dict[str, dict[str, d
         raw[mesh] = {}
         for cluster, own in body.clusters.items():
             at = f"meshes.{mesh}.clusters.{cluster}"
-            if not STACK_NAME.match(cluster):
+            if not STACK_NAME.fullmatch(cluster):
                 problems.append(
-                    f"{at}: cluster name {cluster!r} cannot name stacks; use lowercase "
+                    f"{at}: cluster name {cluster!a} cannot name stacks; use lowercase "
                     f"letters, digits and '-' (at most 42)"
                 )
                 continue
             if cluster in owner:
                 problems.append(
-                    f"{at}: cluster {cluster!r} is already a member of mesh {owner[cluster]!r}; "
+                    f"{at}: cluster {cluster!a} is already a member of mesh {owner[cluster]!a}; "
                     f"cluster names must be unique in a fleet"
                 )
                 continue
@@ -245,8 +245,8 @@ class _Mesh:
         for cluster, config in self.members.items():
             if config.mesh.mesh_id != expected.mesh.mesh_id:
                 yield (
-                    f"{self.at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!r} differs from "
-                    f"cluster {first!r} ({expected.mesh.mesh_id!r}); every cluster of a "
+                    f"{self.at(cluster, 'mesh', 'meshId')}: {config.mesh.mesh_id!a} differs from "
+                    f"cluster {first!a} ({expected.mesh.mesh_id!a}); every cluster of a "
                     f"mesh needs the same mesh ID"
                 )
 
@@ -258,20 +258,20 @@ class _Mesh:
         for cluster, config in self.primaries.items():
             if config.ca.mode != "plugin":
                 yield (
-                    f"{self.at(cluster, 'ca', 'mode')}: {config.ca.mode!r} gives cluster "
-                    f"{cluster!r} a root CA that cluster {self.other(cluster)!r} does not trust; "
+                    f"{self.at(cluster, 'ca', 'mode')}: {config.ca.mode!a} gives cluster "
+                    f"{cluster!a} a root CA that cluster {self.other(cluster)!a} does not trust; "
                     f"every primary of a multicluster mesh needs ca.mode: plugin with the shared root"
                 )
             elif fingerprints[cluster] is None:
                 yield (
                     f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: is required, so that "
-                    f"cluster {cluster!r} is checked to trust the same root CA as cluster "
-                    f"{self.other(cluster)!r}; set it once in the mesh's shared settings"
+                    f"cluster {cluster!a} is checked to trust the same root CA as cluster "
+                    f"{self.other(cluster)!a}; set it once in the mesh's shared settings"
                 )
             elif reference is not None and fingerprints[cluster] != fingerprints[reference]:
                 yield (
                     f"{self.at(cluster, 'multicluster', 'rootCertSha256')}: differs from cluster "
-                    f"{reference!r}; every cluster of a mesh must trust the same root CA"
+                    f"{reference!a}; every cluster of a mesh must trust the same root CA"
                 )
 
     def remotes(self) -> Iterator[str]:
@@ -283,13 +283,13 @@ class _Mesh:
             where = self.at(cluster, "multicluster", "primaryCluster")
             if mc.primary_cluster not in self.members:
                 yield (
-                    f"{where}: {mc.primary_cluster!r} is not a cluster of mesh {self.name!r}; "
-                    f"remote cluster {cluster!r} needs one of its primaries ({primaries})"
+                    f"{where}: {mc.primary_cluster!a} is not a cluster of mesh {self.name!a}; "
+                    f"remote cluster {cluster!a} needs one of its primaries ({primaries})"
                 )
             elif mc.primary_cluster not in self.primaries:
                 yield (
-                    f"{where}: cluster {mc.primary_cluster!r} is a remote too; remote cluster "
-                    f"{cluster!r} needs a primary ({primaries})"
+                    f"{where}: cluster {mc.primary_cluster!a} is a remote too; remote cluster "
+                    f"{cluster!a} needs a primary ({primaries})"
                 )
 
     def networks(self) -> Iterator[str]:
@@ -303,10 +303,10 @@ class _Mesh:
                 continue
             elsewhere = next(c for c, m in self.members.items() if _mc(m).network != network)
             yield (
-                f"{self.at(clusters[0], 'multicluster', 'network')}: network {network!r} of "
-                f"cluster {clusters[0]!r} has no east-west gateway, so cluster {elsewhere!r} "
-                f"(network {_mc(self.members[elsewhere]).network!r}) cannot reach it; add a "
-                f"gateway with kind: eastwest to a cluster on {network!r}"
+                f"{self.at(clusters[0], 'multicluster', 'network')}: network {network!a} of "
+                f"cluster {clusters[0]!a} has no east-west gateway, so cluster {elsewhere!a} "
+                f"(network {_mc(self.members[elsewhere]).network!a}) cannot reach it; add a "
+                f"gateway with kind: eastwest to a cluster on {network!a}"
             )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from istio_mesh.config.base import DnsLabel, MeshModel, ResourceList, Resources
+from istio_mesh.config.base import Annotations, DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.scaling import Autoscaling, Spread, check_ceiling
 
@@ -54,7 +54,7 @@ class GatewayService(MeshModel):
         default_factory=_default_ports,
         description="Service ports. Default: status-port 15021, http2 80, https 443.",
     )
-    annotations: dict[str, str] = Field(
+    annotations: Annotations = Field(
         default_factory=dict,
         description="Service annotations, e.g. cloud load balancer settings.",
     )
@@ -159,6 +159,6 @@ def check_gateway_namespaces(config: MeshConfig) -> None:
         if gateway.resolved_namespace == config.istio_namespace:
             raise RuleViolation(
                 ("gateways", i, "namespace"),
-                f"{gateway.resolved_namespace!r} is istiod's namespace; Istio "
+                f"{gateway.resolved_namespace!a} is istiod's namespace; Istio "
                 f"recommends a separate namespace per gateway",
             )

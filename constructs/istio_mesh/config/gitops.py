@@ -18,10 +18,15 @@ from istio_mesh.config.errors import RuleViolation
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 """Argo CD's name for the cluster it runs in."""
 
-_HTTPS_URL = re.compile(r"\Ahttps://[^\s/]+(/\S*)?\Z")
-_GIT_URL = re.compile(r"\A(https://[^\s/]+/\S+|ssh://\S+@\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)\Z")
-_GIT_REVISION = re.compile(r"\S+")
-_REPO_PATH = re.compile(r"\A([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?\Z")
+# Printable ASCII only ([!-~], and [!-.0-~] without '/'): no spaces, no
+# control characters, no look-alikes.
+_HTTPS_URL = re.compile(r"\Ahttps://[!-.0-~]+(/[!-~]*)?\Z", re.ASCII)
+_GIT_URL = re.compile(
+    r"\A(https://[!-.0-~]+/[!-~]+|ssh://[!-~]+@[!-~]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[!-~]+)\Z",
+    re.ASCII,
+)
+_GIT_REVISION = re.compile(r"[!-~]+", re.ASCII)
+_REPO_PATH = re.compile(r"\A([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?\Z", re.ASCII)
 
 
 def _https_url(value: str) -> str:
@@ -82,7 +87,7 @@ class GitopsDestination(MeshModel):
         if self.server is not None and self.name is not None:
             raise RuleViolation(
                 ("name",),
-                f"{self.name!r} is set together with server {self.server!r}; "
+                f"{self.name!a} is set together with server {self.server!a}; "
                 "an Argo CD destination takes one of them, set server or name",
             )
         return self

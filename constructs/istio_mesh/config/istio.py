@@ -83,7 +83,7 @@ class IstioSettings(MeshModel):
     @field_validator("chart_repository")
     @classmethod
     def _repository_url(cls, value: str) -> str:
-        if not re.match(r"^(https?|oci)://[^\s/]+", value):
+        if not re.fullmatch(r"(https?|oci)://[-A-Za-z0-9.:\[\]]+(/[!-~]*)?", value, re.ASCII):
             raise ValueError("must be an https://, http:// or oci:// URL")
         return value.rstrip("/")
 

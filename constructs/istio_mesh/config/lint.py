@@ -29,7 +29,7 @@ class Waiver(MeshModel):
     def _known_rule(cls, value: str) -> str:
         if value not in RULES_BY_ID:
             close = difflib.get_close_matches(value, list(RULES_BY_ID), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = f" (did you mean {close[0]!a}?)" if close else ""
             raise ValueError(f"unknown rule{hint}; allowed: {', '.join(sorted(RULES_BY_ID))}")
         return value
 
@@ -38,7 +38,9 @@ class Waiver(MeshModel):
     def _says_something(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must say why the finding is accepted")
-        return value.strip()
+        # Printed on one line under the finding: a YAML block's line breaks
+        # become spaces.
+        return " ".join(value.split())
 
 
 class LintSettings(MeshModel):

@@ -48,11 +48,11 @@ def load_config(path: Path | str) -> MeshConfig:
     """Parse and validate one config file."""
     path = Path(path)
     name = stack_prefix(path)
-    if not STACK_NAME.match(name):
+    if not STACK_NAME.fullmatch(name):
         raise ConfigError(
             path,
             [
-                f"file name {name!r} cannot name stacks; use lowercase letters, "
+                f"file name {name!a} cannot name stacks; use lowercase letters, "
                 f"digits and '-' (at most 42), e.g. prod.yaml"
             ],
         )
@@ -157,7 +157,7 @@ def _load_file(path: Path) -> dict[str, MeshConfig]:
 
 def _collision(path: Path, name: str, first: Path) -> str:
     if is_fleet_path(path) or is_fleet_path(first):
-        return f"cluster {name!r} is also defined by {first}; stack names would collide"
+        return f"cluster {name!a} is also defined by {first}; stack names would collide"
     return f"same file name as {first}; stack names would collide"
 
 

@@ -3,12 +3,12 @@ defaults."""
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from istio_mesh.config import names
 from istio_mesh.config.base import MeshModel, ResourceList, Resources
 
 # The istiod chart's default sidecar limits (global.proxy.resources.limits).
@@ -66,19 +66,10 @@ class ProxySettings(MeshModel):
         return self
 
 
-def _mesh_id(value: str) -> str:
-    if not re.match(r"^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$", value):
-        raise ValueError(
-            "must be lowercase letters, digits, '-' and '.', starting and ending with a "
-            "letter or digit (at most 63), e.g. 'mesh1'"
-        )
-    return value
-
-
 class MeshSettings(MeshModel):
     """Mesh-wide runtime settings (the istiod chart's meshConfig)."""
 
-    mesh_id: Annotated[str, AfterValidator(_mesh_id)] | None = Field(
+    mesh_id: Annotated[str, AfterValidator(names.mesh_id)] | None = Field(
         default=None,
         description=(
             "Mesh ID (the istiod chart's global.meshID); every cluster of a multicluster "

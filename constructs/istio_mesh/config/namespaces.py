@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
+from istio_mesh.config.base import DnsLabel, Labels, MeshModel, refuse_repeats
 from istio_mesh.config.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class NamespaceSettings(MeshModel):
             "Needs the Kubernetes Gateway API CRDs installed in the cluster."
         ),
     )
-    labels: dict[str, str] = Field(
+    labels: Labels = Field(
         default_factory=dict,
         description="Extra labels, only for namespaces this stack creates.",
     )
@@ -136,12 +136,12 @@ def check_namespaces(config: MeshConfig) -> None:
         if ns.name in forbidden:
             raise RuleViolation(
                 ("namespaces", i, "name"),
-                f"{ns.name!r} runs system or control-plane pods and cannot be "
+                f"{ns.name!a} runs system or control-plane pods and cannot be "
                 f"onboarded; allowed: application namespaces",
             )
     for name in config.mtls.namespace_overrides:
         if name in forbidden:
             raise RuleViolation(
                 ("mtls", "namespaceOverrides", name),
-                f"{name!r} is a system namespace; the mesh-wide mode is mtls.mode",
+                f"{name!a} is a system namespace; the mesh-wide mode is mtls.mode",
             )

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.names import shown
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -142,6 +143,6 @@ def article(noun: str) -> str:
 
 
 def clipped(value: Any, limit: int = 80) -> str:
-    """``repr(value)``, cut short so that one problem stays one readable line."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """The value as :func:`istio_mesh.config.names.shown` spells it: ASCII
+    escapes, one line, cut short."""
+    return shown(value, limit)

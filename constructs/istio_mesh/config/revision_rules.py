@@ -45,7 +45,7 @@ def check_revisions(config: MeshConfig) -> None:
             if name in revisions[:i]:
                 raise RuleViolation(
                     ("revisions", i, "name"),
-                    f"{name!r} is used more than once; revision names must be unique",
+                    f"{name!a} is used more than once; revision names must be unique",
                 )
     _check_versions(config, planes)
     _check_tags(config, revisions)
@@ -59,10 +59,10 @@ def _check_versions(config: MeshConfig, planes: tuple[ControlPlane, ...]) -> Non
         if plane.minor[0] != oldest.minor[0] or plane.minor[1] > oldest.minor[1] + 1:
             raise RuleViolation(
                 ("revisions", i, "version"),
-                f"got {plane.version!r}; skips a minor version: revision {oldest.revision!r} "
+                f"got {plane.version!a}; skips a minor version: revision {oldest.revision!a} "
                 f"still runs {oldest.version}, and Istio upgrades across at most one minor "
                 f"at a time; install {_version_text((oldest.minor[0], oldest.minor[1] + 1))} "
-                f"first or remove {oldest.revision!r}",
+                f"first or remove {oldest.revision!a}",
             )
     if not config.revisions:
         return
@@ -71,9 +71,9 @@ def _check_versions(config: MeshConfig, planes: tuple[ControlPlane, ...]) -> Non
     if shared < newest.minor or shared[1] > oldest.minor[1] + 1 or shared[0] != oldest.minor[0]:
         raise RuleViolation(
             ("istio", "version"),
-            f"got {config.istio.version!r}; base (CRDs), cni and ztunnel must be at least as "
-            f"new as the newest revision ({newest.revision!r}, {newest.version}) and at most "
-            f"one minor above the oldest ({oldest.revision!r}, {oldest.version})",
+            f"got {config.istio.version!a}; base (CRDs), cni and ztunnel must be at least as "
+            f"new as the newest revision ({newest.revision!a}, {newest.version}) and at most "
+            f"one minor above the oldest ({oldest.revision!a}, {oldest.version})",
         )
 
 
@@ -92,7 +92,7 @@ def _check_tags(config: MeshConfig, revisions: list[str]) -> None:
         if target not in revisions:
             raise RuleViolation(
                 ("revisionTags", tag),
-                f"got {target!r}; a tag must point to an installed revision: {_names(revisions)}",
+                f"got {target!a}; a tag must point to an installed revision: {_names(revisions)}",
             )
 
 
@@ -104,12 +104,12 @@ def _check_default(config: MeshConfig, revisions: list[str]) -> None:
         allowed = revisions + sorted(config.revision_tags)
         raise RuleViolation(
             ("defaultRevision",),
-            f"got {chosen!r}; must be an installed revision or a tag: {_names(allowed)}",
+            f"got {chosen!a}; must be an installed revision or a tag: {_names(allowed)}",
         )
     if DEFAULT_REVISION in revisions and default_revision(config) != DEFAULT_REVISION:
         raise RuleViolation(
             ("defaultRevision",),
-            f"got {chosen!r}; while the un-revisioned istiod ('default') is installed it "
+            f"got {chosen!a}; while the un-revisioned istiod ('default') is installed it "
             f"serves istio-injection=enabled itself; remove it from revisions before moving "
             f"the default",
         )
@@ -122,7 +122,7 @@ def _check_references(config: MeshConfig) -> None:
         if gateway.revision is not None and gateway.revision not in known:
             raise RuleViolation(
                 ("gateways", i, "revision"),
-                f"got {gateway.revision!r}; must be an installed revision or a tag: {_names(known)}",
+                f"got {gateway.revision!a}; must be an installed revision or a tag: {_names(known)}",
             )
         if gateway.revision is None and not has_default:
             raise RuleViolation(
@@ -134,7 +134,7 @@ def _check_references(config: MeshConfig) -> None:
         if namespace.revision is not None and namespace.revision not in known:
             raise RuleViolation(
                 ("namespaces", i, "revision"),
-                f"got {namespace.revision!r}; must be an installed revision or a tag: "
+                f"got {namespace.revision!a}; must be an installed revision or a tag: "
                 f"{_names(known)}",
             )
         uses_default = (

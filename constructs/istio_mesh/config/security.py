@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.base import DnsLabel, MeshModel, check_labels
 from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.namespaces import RESERVED_NAMESPACES
 
@@ -29,11 +29,12 @@ DEFAULT_DENY_POLICY = "allow-nothing"
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
 
 _NAMESPACE_PATTERN = re.compile(
-    r"^(\*|\*[-a-z0-9]{1,62}|[-a-z0-9]{1,62}\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$"
+    r"(\*|\*[-a-z0-9]{1,62}|[-a-z0-9]{1,62}\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)",
+    re.ASCII,
 )
-_SERVICE_ACCOUNT = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-_HOST_PATTERN = re.compile(r"^(\*|\*?[-A-Za-z0-9.]+(:[0-9]{1,5})?|[-A-Za-z0-9.]+\*)$")
-_CA_ADDRESS = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$")
+_SERVICE_ACCOUNT = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?", re.ASCII)
+_HOST_PATTERN = re.compile(r"(\*|\*?[-A-Za-z0-9.]+(:[0-9]{1,5})?|[-A-Za-z0-9.]+\*)", re.ASCII)
+_CA_ADDRESS = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}", re.ASCII)
 
 
 def gateway_policy_name(gateway_name: str) -> str:
@@ -42,7 +43,7 @@ def gateway_policy_name(gateway_name: str) -> str:
 
 
 def _namespace_pattern(value: str) -> str:
-    if not _NAMESPACE_PATTERN.match(value):
+    if not _NAMESPACE_PATTERN.fullmatch(value):
         raise ValueError(
             "must be a namespace name, '*', or a name with a leading or trailing '*'"
         )
@@ -58,7 +59,7 @@ def _principal(value: str) -> str:
 
 
 def _service_account(value: str) -> str:
-    if not _SERVICE_ACCOUNT.match(value):
+    if not _SERVICE_ACCOUNT.fullmatch(value):
         raise ValueError("must be '<namespace>/<service account>', e.g. 'shop/checkout'")
     return value
 
@@ -78,7 +79,7 @@ def _ip_block(value: str) -> str:
 
 
 def _host(value: str) -> str:
-    if not _HOST_PATTERN.match(value):
+    if not _HOST_PATTERN.fullmatch(value):
         raise ValueError("must be a host name, optionally with a leading '*' or a ':port'")
     return value
 
@@ -93,11 +94,12 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 def check_selector(labels: dict[str, str]) -> dict[str, str]:
-    """Istio refuses wildcards and empty keys in a workload selector."""
+    """Istio refuses wildcards and empty keys in a workload selector; the
+    rest are Kubernetes' label rules."""
     for key, value in labels.items():
         if not key or "*" in key or "*" in value:
             raise ValueError("label keys and values must be non-empty and have no '*'")
-    return labels
+    return check_labels(labels)
 
 
 Selector = Annotated[dict[str, str], AfterValidator(check_selector)]
@@ -236,8 +238,8 @@ class CertificateAuthority(MeshModel):
                 raise RuleViolation(
                     ("address",), "required for mode: external, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'"
                 )
-            if not _CA_ADDRESS.match(self.address):
-                raise RuleViolation(("address",), f"got {self.address!r}; must be host:port")
+            if not _CA_ADDRESS.fullmatch(self.address):
+                raise RuleViolation(("address",), f"got {self.address!a}; must be host:port")
         elif self.address is not None:
             raise RuleViolation(("address",), f"only used with mode: external (mode is {self.mode})")
         if self.revision != 1 and self.mode != "plugin":
@@ -261,13 +263,13 @@ def _check_ingress_entries(config: MeshConfig, gateways: Mapping[str, GatewaySet
             ingress = ", ".join(sorted(g.name for g in config.gateways if g.kind == "ingress"))
             raise RuleViolation(
                 ("authorization", "ingress", i, "gateway"),
-                f"{entry.gateway!r} is not an ingress gateway of this config; "
+                f"{entry.gateway!a} is not an ingress gateway of this config; "
                 f"allowed: {ingress or 'none defined'}",
             )
         if entry.gateway in [e.gateway for e in entries[:i]]:
             raise RuleViolation(
                 ("authorization", "ingress", i, "gateway"),
-                f"{entry.gateway!r} has more than one entry; merge them",
+                f"{entry.gateway!a} has more than one entry; merge them",
             )
 
 
@@ -308,20 +310,20 @@ def _check_allow_rules(
         if rule.namespace in RESERVED_NAMESPACES:
             raise RuleViolation(
                 (*where, "namespace"),
-                f"{rule.namespace!r} runs system pods without sidecars; allowed: application "
-                f"namespaces or {config.istio_namespace!r} (mesh-wide)",
+                f"{rule.namespace!a} runs system pods without sidecars; allowed: application "
+                f"namespaces or {config.istio_namespace!a} (mesh-wide)",
             )
         for j, name in enumerate(rule.sources.gateways):
             if name not in gateways:
                 raise RuleViolation(
                     (*where, "from", "gateways", j),
-                    f"{name!r} is not a gateway of this config; allowed: {defined}",
+                    f"{name!a} is not a gateway of this config; allowed: {defined}",
                 )
         key = (rule.namespace, rule.name)
         if key in taken:
             raise RuleViolation(
                 (*where, "name"),
-                f"{rule.name!r} in namespace {rule.namespace!r} is already the name of "
+                f"{rule.name!a} in namespace {rule.namespace!a} is already the name of "
                 f"the policy from {taken[key]}; choose another name",
             )
         taken[key] = f"authorization.allow[{i}]"

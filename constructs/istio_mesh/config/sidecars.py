@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from istio_mesh.config.namespaces import NamespaceSettings
 
 _EGRESS_HOST = re.compile(
-    r"^(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"
+    r"(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)",
+    re.ASCII,
 )
 
 
@@ -35,7 +36,7 @@ def has_sidecar_injection(namespace: NamespaceSettings) -> bool:
 
 
 def _egress_host(value: str) -> str:
-    if not _EGRESS_HOST.match(value):
+    if not _EGRESS_HOST.fullmatch(value):
         raise ValueError(
             "must be '<namespace>/<host>': namespace a name, '.', '*' or '~'; host a "
             "DNS name, '*.suffix' or '*' (e.g. 'payments/*')"
@@ -81,6 +82,6 @@ def check_sidecar_scope(config: MeshConfig) -> None:
         if name not in scoped:
             raise RuleViolation(
                 ("sidecarScope", "namespaceHosts", name),
-                f"{name!r} is not an onboarded namespace with sidecar injection; "
+                f"{name!a} is not an onboarded namespace with sidecar injection; "
                 f"allowed: {', '.join(scoped) or 'none onboarded'}",
             )

@@ -82,13 +82,13 @@ def resource_problems(manifest: Mapping[str, Any]) -> list[Problem]:
             hint = f"; {kind} is in {same_kind[0].rpartition('/')[0]}"
         else:
             close = difflib.get_close_matches(kind, [k.rpartition("/")[2] for k in crds], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = f" (did you mean {close[0]!a}?)" if close else ""
         return [Problem("unknown-kind", ("kind",),
-                        f"{group} has no kind {kind!r} in Istio {reference_data()['istioVersion']}{hint}")]
+                        f"{group} has no kind {kind!a} in Istio {reference_data()['istioVersion']}{hint}")]
     versions: dict[str, int] = crd["versions"]
     if version not in versions:
         return [Problem("unknown-version", ("apiVersion",),
-                        f"{kind} does not serve {version!r}; served: {', '.join(sorted(versions))}")]
+                        f"{kind} does not serve {version!a}; served: {', '.join(sorted(versions))}")]
     problems: list[Problem] = []
     if version != "v1" and "v1" in versions:
         problems.append(Problem("old-api-version", ("apiVersion",),

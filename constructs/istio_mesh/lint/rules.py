@@ -49,12 +49,12 @@ def environment_unset(config: MeshConfig) -> Iterator[Finding]:
                       "set environment: development, staging or production")
 
 
-def _production(config: MeshConfig) -> bool:
+def production(config: MeshConfig) -> bool:
     return config.environment == "production"
 
 
 def prod_mtls(config: MeshConfig) -> Iterator[Finding]:
-    if not _production(config):
+    if not production(config):
         return
     if config.mtls.mode != MtlsMode.STRICT:
         yield finding("prod-mtls-not-strict", ("mtls", "mode"),
@@ -69,7 +69,7 @@ def prod_mtls(config: MeshConfig) -> Iterator[Finding]:
                           "move its clients into the mesh, then remove the override")
 
 
-def _istiods(config: MeshConfig) -> list[tuple[tuple[str | int, ...], IstiodSettings]]:
+def istiods(config: MeshConfig) -> list[tuple[tuple[str | int, ...], IstiodSettings]]:
     """(field path, settings) of every istiod: the un-revisioned one, or each revision."""
     if config.revisions:
         return [(("revisions", i), revision) for i, revision in enumerate(config.revisions)]
@@ -77,9 +77,9 @@ def _istiods(config: MeshConfig) -> list[tuple[tuple[str | int, ...], IstiodSett
 
 
 def prod_single_istiod(config: MeshConfig) -> Iterator[Finding]:
-    if not _production(config):
+    if not production(config):
         return
-    for path, istiod in _istiods(config):
+    for path, istiod in istiods(config):
         if istiod.replicas == 1:
             yield finding("prod-single-istiod", (*path, "replicas"),
                           "is 1: while that pod restarts, no proxy gets configuration or "
@@ -89,10 +89,10 @@ def prod_single_istiod(config: MeshConfig) -> Iterator[Finding]:
 
 
 def prod_demo_profile(config: MeshConfig) -> Iterator[Finding]:
-    if not _production(config):
+    if not production(config):
         return
     hatches: list[tuple[tuple[str | int, ...], Mapping[str, Any]]] = [
-        *(((*path, "extraValues"), istiod.extra_values) for path, istiod in _istiods(config)),
+        *(((*path, "extraValues"), istiod.extra_values) for path, istiod in istiods(config)),
         (("cni", "extraValues"), config.cni.extra_values),
         (("ztunnel", "extraValues"), config.ztunnel.extra_values),
         *((("gateways", i, "extraValues"), g.extra_values) for i, g in enumerate(config.gateways)),
@@ -106,7 +106,7 @@ def prod_demo_profile(config: MeshConfig) -> Iterator[Finding]:
 
 
 def prod_egress(config: MeshConfig) -> Iterator[Finding]:
-    if _production(config) and config.mesh.outbound_traffic_policy == OutboundTrafficPolicy.ALLOW_ANY:
+    if production(config) and config.mesh.outbound_traffic_policy == OutboundTrafficPolicy.ALLOW_ANY:
         yield finding("prod-egress-allow-any", ("mesh", "outboundTrafficPolicy"),
                       "is ALLOW_ANY: workloads can call any host outside the mesh",
                       "set mesh.outboundTrafficPolicy: REGISTRY_ONLY and list the hosts "
@@ -114,20 +114,20 @@ def prod_egress(config: MeshConfig) -> Iterator[Finding]:
 
 
 def prod_access_logs(config: MeshConfig) -> Iterator[Finding]:
-    if _production(config) and config.mesh.access_log.file:
+    if production(config) and config.mesh.access_log.file:
         yield finding("prod-access-logs-everywhere", ("mesh", "accessLog", "file"),
-                      f"is {config.mesh.access_log.file!r}: every proxy logs every request, "
+                      f"is {config.mesh.access_log.file!a}: every proxy logs every request, "
                       f"which costs CPU and log storage at production volume",
                       "turn it off and log where needed with a Telemetry resource "
                       "(telemetry.istio.io/v1, accessLogging) in extraResources")
 
 
 def prod_resource_requests(config: MeshConfig) -> Iterator[Finding]:
-    if not _production(config):
+    if not production(config):
         return
     components: list[tuple[tuple[str | int, ...], Any, str]] = [
         *(((*path, "resources"), istiod.resources, "500m CPU, 2Gi")
-          for path, istiod in _istiods(config)),
+          for path, istiod in istiods(config)),
         *((("gateways", i, "resources"), g.resources, "100m CPU, 128Mi")
           for i, g in enumerate(config.gateways)),
     ]
@@ -140,7 +140,7 @@ def prod_resource_requests(config: MeshConfig) -> Iterator[Finding]:
 
 
 def prod_default_deny(config: MeshConfig) -> Iterator[Finding]:
-    if _production(config) and not config.authorization.default_deny:
+    if production(config) and not config.authorization.default_deny:
         yield finding("prod-no-default-deny", ("authorization", "defaultDeny"),
                       "is off: any workload may call any other unless a policy says otherwise",
                       "set authorization.defaultDeny: true and list the calls you expect in "
@@ -148,7 +148,7 @@ def prod_default_deny(config: MeshConfig) -> Iterator[Finding]:
 
 
 def prod_ca(config: MeshConfig) -> Iterator[Finding]:
-    if _production(config) and config.ca.mode == "istiod":
+    if production(config) and config.ca.mode == "istiod":
         yield finding("prod-self-signed-ca", ("ca", "mode"),
                       "is istiod: workload certificates chain to a root istiod generated "
                       "itself, outside your organisation's PKI",
@@ -163,7 +163,7 @@ def ingress_closed(config: MeshConfig) -> Iterator[Finding]:
     for i, gateway in enumerate(config.gateways):
         if gateway.kind == "ingress" and gateway.name not in opened:
             yield finding("ingress-closed-by-default-deny", ("gateways", i),
-                          f"{gateway.name!r} refuses every request: default deny covers "
+                          f"{gateway.name!a} refuses every request: default deny covers "
                           f"gateways and no authorization.ingress entry lets clients in",
                           f"add {{gateway: {gateway.name}}} to authorization.ingress")
 
@@ -184,8 +184,8 @@ def sidecar_scope_hides_call(config: MeshConfig) -> Iterator[Finding]:
             if rule.namespace not in visible and "*" not in visible:
                 yield finding(
                     "sidecar-scope-hides-allowed-call", ("authorization", "allow", i, "from"),
-                    f"lets {caller!r} call {rule.namespace!r}, but the Sidecar of {caller!r} "
-                    f"does not import {rule.namespace!r}, so its proxies cannot reach those services",
+                    f"lets {caller!a} call {rule.namespace!a}, but the Sidecar of {caller!a} "
+                    f"does not import {rule.namespace!a}, so its proxies cannot reach those services",
                     f"add '{rule.namespace}/*' to sidecarScope.namespaceHosts.{caller}")
 
 
@@ -232,7 +232,7 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
     version = reference_data()["istioVersion"]
     hatches: list[tuple[tuple[str | int, ...], str, Mapping[str, Any]]] = [
         *(((*path, "extraValues"), "istiod", istiod.extra_values)
-          for path, istiod in _istiods(config)),
+          for path, istiod in istiods(config)),
         (("cni", "extraValues"), "cni", config.cni.extra_values),
         (("ztunnel", "extraValues"), "ztunnel", config.ztunnel.extra_values),
         *((("gateways", i, "extraValues"), "gateway", g.extra_values)
@@ -240,7 +240,7 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
     ]
     for path, chart, values in hatches:
         for key_path, suggestion in unknown_keys(chart, values):
-            hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+            hint = f" (did you mean {suggestion!a}?)" if suggestion else ""
             yield finding("unknown-chart-value", (*path, *key_path),
                           f"is not a value of the {chart} chart in Istio {version}, so Helm "
                           f"ignores it{hint}",
@@ -249,7 +249,7 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
 
 def version_unchecked(config: MeshConfig) -> Iterator[Finding]:
     checked = reference_data()["istioVersion"]
-    hatches = [*(istiod.extra_values for _, istiod in _istiods(config)),
+    hatches = [*(istiod.extra_values for _, istiod in istiods(config)),
                config.cni.extra_values, config.ztunnel.extra_values,
                *(g.extra_values for g in config.gateways)]
     uses_data = bool(config.extra_resources) or any(hatches)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from istio_mesh.components import IstioMesh, MeshOutputs
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
-from istio_mesh.config.backend import LocalBackend as LocalStateSettings
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.plan import ClusterPlan, cluster_plan
 from istio_mesh.stacks.connection import cluster_access, helm_provider, kubernetes_provider
@@ -21,10 +20,10 @@ class MeshStack(TerraformStack):
     secret: Istio custom resources go to the policies stack, planned after
     this one is applied.
 
-    With local state, each istiod revision also waits for its upgrade guard,
-    which refuses at plan time an in-place change of more than one Istio
-    minor version; it reads the stack's own last state back, which is wired
-    for the local backend only so far.
+    Each istiod revision also waits for its upgrade guard, which refuses at
+    plan time an in-place change of more than one Istio minor version; it
+    reads the stack's own last state back through the config's backend
+    (local, HCP Terraform, S3, GCS or azurerm).
     """
 
     def __init__(
@@ -44,19 +43,19 @@ class MeshStack(TerraformStack):
         self.outputs = MeshOutputs(
             self, "outputs", outputs=self.plan.outputs, releases=self.plan.mesh.releases
         )
-        self.upgrade_guards: list[UpgradeGuard] = []
-        if isinstance(config.backend, LocalStateSettings):
-            previous = previous_outputs(self, stack_id, defaults={VERSIONS_OUTPUT: {}})
-            self.installed_versions = InstalledVersions(
-                self, "installed-versions", previous_versions=previous.get(VERSIONS_OUTPUT)
+        previous = previous_outputs(
+            self, stack_id, defaults={VERSIONS_OUTPUT: {}}, backend=config.backend, kind="mesh"
+        )
+        self.installed_versions = InstalledVersions(
+            self, "installed-versions", previous_versions=previous.get(VERSIONS_OUTPUT)
+        )
+        self.upgrade_guards: list[UpgradeGuard] = [
+            UpgradeGuard(
+                self,
+                f"upgrade-guard-{istiod.item.name}",
+                release=istiod.release,
+                version=istiod.item.version,
+                installed=self.installed_versions,
             )
-            self.upgrade_guards = [
-                UpgradeGuard(
-                    self,
-                    f"upgrade-guard-{istiod.item.name}",
-                    release=istiod.release,
-                    version=istiod.item.version,
-                    installed=self.installed_versions,
-                )
-                for istiod in self.mesh.istiods.values()
-            ]
+            for istiod in self.mesh.istiods.values()
+        ]

@@ -17,6 +17,7 @@ from istio_mesh.terraform import (
     S3Backend,
     TaggedCloudWorkspaces,
     TerraformStack,
+    TerraformVariable,
 )
 
 
@@ -107,8 +108,55 @@ class PreviousOutputs:
         return f"one({self.address}[*].outputs.{output})"
 
 
+FIRST_APPLY_VARIABLE = "istio_upgrade_guard_first_apply"
+"""Variable of a stack with remote state: true for its first apply only."""
+
+
+def remote_state_source(
+    backend: config.Backend, kind: config.StackKind, stack_name: str
+) -> tuple[str, dict[str, Any]] | None:
+    """``terraform_remote_state``'s backend type and config for the state
+    :func:`state_backend` gives this stack, or None for local state.
+
+    HCP Terraform is read through the ``remote`` backend type (the data
+    source has no ``cloud`` type), from the stack's workspace: its name, or
+    with tags the workspace the run selected (``terraform.workspace``). No
+    credential is written here either: each reads the same environment the
+    stack's own backend does.
+    """
+    if isinstance(backend, config.CloudBackend):
+        workspace = config.workspace_name(backend, kind, stack_name) or "${terraform.workspace}"
+        return "remote", {
+            "hostname": backend.hostname,
+            "organization": backend.organization,
+            "workspaces": {"name": workspace},
+        }
+    if isinstance(backend, config.S3Backend):
+        return "s3", {
+            "bucket": backend.bucket,
+            "key": config.state_key(backend.key_prefix, stack_name),
+            "region": backend.region,
+        }
+    if isinstance(backend, config.GcsBackend):
+        return "gcs", {"bucket": backend.bucket, "prefix": f"{backend.prefix}/{stack_name}"}
+    if isinstance(backend, config.AzurermBackend):
+        return "azurerm", {
+            "storage_account_name": backend.storage_account_name,
+            "container_name": backend.container_name,
+            "resource_group_name": backend.resource_group_name,
+            "key": config.state_key(backend.key_prefix, stack_name),
+            "use_azuread_auth": backend.use_azuread_auth,
+        }
+    return None
+
+
 def previous_outputs(
-    stack: TerraformStack, stack_name: str, defaults: dict[str, Any]
+    stack: TerraformStack,
+    stack_name: str,
+    defaults: dict[str, Any],
+    *,
+    backend: config.Backend | None = None,
+    kind: config.StackKind = "mesh",
 ) -> PreviousOutputs:
     """Read the stack's own last state back, so a plan can compare with it.
 
@@ -119,11 +167,46 @@ def previous_outputs(
     ``terraform_remote_state`` fails on both, so the data source is read only
     when the file holds a state (``count``). ``defaults`` stand in for outputs
     that a state written by an older version of the stack lacks.
+
+    With a remote ``backend`` (HCP Terraform, S3, GCS, azurerm) the same data
+    source reads the stack's own state through that backend
+    (:func:`remote_state_source`). Terraform cannot tell from inside a plan
+    whether a bucket object or a workspace holds a state yet, and the data
+    source fails on a missing one, so the first apply says so: the variable
+    ``istio_upgrade_guard_first_apply`` (default false) turns the read off
+    (``count = 0``), and with it the comparison: everything is new then.
     """
     path = _state_path(stack_name)
     previous = DataTerraformRemoteStateLocal(stack, "previous-state", path=path, defaults=defaults)
     previous.override_logical_id(PREVIOUS_STATE)
+    remote = remote_state_source(backend, kind, stack_name) if backend is not None else None
+    if remote is not None:
+        _read_remote_state(stack, previous, *remote)
+        return PreviousOutputs(f"data.terraform_remote_state.{PREVIOUS_STATE}")
     previous.add_override(
         "count", f'${{fileexists("{path}") ? (length(trimspace(file("{path}"))) > 0 ? 1 : 0) : 0}}'
     )
     return PreviousOutputs(f"data.terraform_remote_state.{PREVIOUS_STATE}")
+
+
+def _read_remote_state(
+    stack: TerraformStack, previous: Any, backend_type: str, settings: dict[str, Any]
+) -> None:
+    """Point the data source at a remote backend, off for the first apply."""
+    first_apply = TerraformVariable(
+        stack,
+        "first-apply",
+        type="bool",
+        default=False,
+        nullable=False,
+        description=(
+            "true for this stack's first apply only, while its backend holds no state yet: "
+            "the Istio upgrade guard then has no previous versions to read."
+        ),
+    )
+    first_apply.override_logical_id(FIRST_APPLY_VARIABLE)
+    previous.add_override("backend", backend_type)
+    previous.add_override("config.path", None)  # None deletes the local path
+    for key, value in settings.items():
+        previous.add_override(f"config.{key}", value)
+    previous.add_override("count", f"${{var.{FIRST_APPLY_VARIABLE} ? 0 : 1}}")
