@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from istio_mesh.cli import quiet_cdktf_deprecation
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, parse_config
 from istio_mesh.config.models import MeshConfig
@@ -29,6 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
 if (PINNED_NODE_BIN / "node").exists():
     os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+# As the app does (istio_mesh.cli), before any test starts jsii: cdktf 0.21's
+# one Node 22 deprecation warning would otherwise reach stderr.
+quiet_cdktf_deprecation()
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))

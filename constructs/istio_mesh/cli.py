@@ -30,7 +30,8 @@ off this one warning code for the jsii runtime it starts (``NODE_OPTIONS``);
 every other warning stays."""
 
 
-def _quiet_cdktf_deprecation() -> None:
+def quiet_cdktf_deprecation() -> None:
+    """Turn off :data:`CDKTF_DEPRECATION` for jsii runtimes started from now on."""
     options = os.environ.get("NODE_OPTIONS", "")
     flag = f"--disable-warning={CDKTF_DEPRECATION}"
     if flag not in options.split():
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
-    _quiet_cdktf_deprecation()
+    quiet_cdktf_deprecation()
     with loading_bindings():
         from istio_mesh.app import build_app
 

@@ -96,6 +96,10 @@ def parse_yaml(text: str) -> Any:
     if _FastStrictLoader is not None:
         try:
             return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - safe loader
+        except RecursionError:
+            # Worded by the caller whichever parser hit it; PyYAML's own would
+            # only take seconds to hit it again.
+            raise
         except Exception:  # noqa: BLE001 - re-read below for the wording
             pass
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
