@@ -70,7 +70,7 @@ def test_the_direct_kernel_is_set_up_only_inside_the_block(monkeypatch: pytest.M
     monkeypatch.delitem(sys.modules, "constructs._jsii", raising=False)  # kernel not started
     with direct_kernel():
         runtime = Path(os.environ["JSII_RUNTIME"])
-        assert os.environ["NODE_OPTIONS"] == "--no-warnings --preserve-symlinks --no-deprecation"
+        assert os.environ["NODE_OPTIONS"] == "--no-warnings --preserve-symlinks"
         program = (runtime.parent.parent / "lib" / "program.js").read_text()
         assert "readFD:0,writeFD:1" in program and "readFD:3,writeFD:3" not in program
         assert 'require("../lib/program.js")' in runtime.read_text()

@@ -72,9 +72,9 @@ def direct_kernel() -> Iterator[None]:
     into cdktf wakes three processes instead of two. Here jsii is pointed
     (``JSII_RUNTIME``) at a copy of its own kernel that talks on standard
     input and output, started with the flag the relay gives it
-    (``--preserve-symlinks``) and without Node's deprecation notices. Nothing
-    changes if jsii's kernel is not the one this was written for, if
-    ``JSII_RUNTIME`` is already set, or with ``ISTIO_MESH_JSII_DIRECT=0``.
+    (``--preserve-symlinks``), added to ``NODE_OPTIONS``. Nothing changes if
+    jsii's kernel is not the one this was written for, if ``JSII_RUNTIME`` is
+    already set, or with ``ISTIO_MESH_JSII_DIRECT=0``.
     The environment is restored on exit.
     """
     runtime = None
@@ -88,11 +88,9 @@ def direct_kernel() -> Iterator[None]:
         return
     saved = os.environ.get("NODE_OPTIONS")
     os.environ["JSII_RUNTIME"] = runtime
-    # --no-deprecation: Node's notices about jsii's and cdktf's own code (on
-    # Node 22, util.isArray) are nothing a user can act on, and would land in
-    # the middle of our error messages; through jsii's relay they come late.
-    flags = "--preserve-symlinks --no-deprecation"
-    os.environ["NODE_OPTIONS"] = f"{saved} {flags}" if saved else flags
+    # Added to what is set (istio_mesh.cli turns one Node warning off there).
+    flag = "--preserve-symlinks"
+    os.environ["NODE_OPTIONS"] = f"{saved} {flag}" if saved else flag
     try:
         yield
     finally:
