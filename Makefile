@@ -127,11 +127,13 @@ example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fres
 	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python main.py
 	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python verify.py cdktf.out --installed
 
-# Runs per benchmark case; BENCH_REPEAT=1 for a quick look.
-BENCH_REPEAT ?= 5
+# Runs per benchmark case; BENCH_REPEAT=1 for a quick look. BENCH_RECORD=1
+# writes benchmarks/results.json (the figures docs/performance.md quotes).
+BENCH_REPEAT ?= 3
+BENCH_RECORD ?=
 
-bench: .venv/.synced $(NODE_RUNTIME)  ## synth time/memory vs the jsii import floor, 1/10/100-cluster fleets, deploy critical path -> benchmarks/results.json (BENCH_REPEAT=5)
-	$(PIPENV) run python -m istio_mesh.bench --repeat $(BENCH_REPEAT)
+bench: .venv/.synced $(NODE_RUNTIME)  ## synth vs whole-package import and a hand-written floor, 1/10/100-cluster fleets, memory -> build/bench/results.json (BENCH_REPEAT=3, BENCH_RECORD=1)
+	$(PIPENV) run python tools/bench/bench_run.py --repeat $(BENCH_REPEAT) $(if $(filter 1,$(BENCH_RECORD)),--record)
 
 graph: .venv/.synced $(NODE_RUNTIME)  ## draw each config file's deploy order as docs/graph/<name>.svg and .png (dev tool)
 	$(PIPENV) run python tools/deploy_picture.py --out docs/graph

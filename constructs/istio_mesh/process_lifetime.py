@@ -1,39 +1,131 @@
 """What a synth process pays at start and exit that is not synthesis.
 
-Loading the binding packages creates about 700,000 Python objects (one
+Loading the bindings creates hundreds of thousands of Python objects (one
 class per Terraform resource and struct, and their type hints), and all of
 them live until the process ends. Python's cyclic garbage collector walks
 them again and again while they are created, and the interpreter frees them
-one by one at exit. ``make bench`` measured both on its machine: the
-collector costs about 1 s of CPU during the imports, the teardown 1.4 to
-2.1 s; a single-config synth takes 5 to 7 s. ``main.py`` uses both helpers
+one by one at exit. And every call into cdktf is a round trip to jsii's node
+kernel, through a second node process that only relays the messages. See
+docs/performance.md for what each costs. ``main.py`` uses the helpers
 here; a library user can do the same.
+
+This module needs only the standard library (``make bench`` loads it alone).
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import importlib.util
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
+
+DIRECT_KERNEL_ENV = "ISTIO_MESH_JSII_DIRECT"
+"""Set to ``0`` to keep jsii's relay process (see :func:`direct_kernel`)."""
+
+# How jsii's bundled kernel (1.x) opens its message channel: file descriptor
+# 3, which its launcher connects to itself. The kernel is started on our own
+# standard input and output instead only if this text is found, once.
+_KERNEL_CHANNEL = "readFD:3,writeFD:3"
+_DIRECT_CHANNEL = "readFD:0,writeFD:1"
+_DIRECT_LAUNCHER = """\
+// Written by istio_mesh.process_lifetime: jsii's kernel in this process,
+// reading requests on standard input and answering on standard output.
+// What the kernel's code prints goes to standard error, which jsii's Python
+// side shows, so that it never mixes with the answers.
+"use strict";
+Object.defineProperty(process, "stdout", { configurable: true, get: () => process.stderr });
+require("../lib/program.js");
+"""
 
 
 @contextmanager
 def loading_bindings() -> Iterator[None]:
     """Import the binding packages inside this block: the cyclic collector is
     paused, and what was created is frozen (``gc.freeze``), so later
-    collections, which a fleet of clusters triggers often, skip it."""
+    collections, which a fleet of clusters triggers often, skip it. The jsii
+    kernel, if the imports start it, starts as :func:`direct_kernel` says."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with direct_kernel():
+            yield
     finally:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def direct_kernel() -> Iterator[None]:
+    """Start jsii's node kernel, if it starts inside this block, without its
+    relay process.
+
+    jsii starts ``node jsii-runtime.js``, which starts the kernel as a second
+    node process and copies every message between Python and it: each call
+    into cdktf wakes three processes instead of two. Here jsii is pointed
+    (``JSII_RUNTIME``) at a copy of its own kernel that talks on standard
+    input and output, started with the flag the relay gives it
+    (``--preserve-symlinks``), added to ``NODE_OPTIONS``. Nothing changes if
+    jsii's kernel is not the one this was written for, if ``JSII_RUNTIME`` is
+    already set, or with ``ISTIO_MESH_JSII_DIRECT=0``.
+    The environment is restored on exit.
+    """
+    runtime = None
+    # jsii starts its kernel when the first assembly loads, and every binding
+    # loads that of the constructs library first: once loaded, it is too late.
+    started = "constructs._jsii" in sys.modules
+    if not started and os.environ.get(DIRECT_KERNEL_ENV) != "0" and "JSII_RUNTIME" not in os.environ:
+        runtime = _write_direct_runtime()
+    if runtime is None:
+        yield
+        return
+    saved = os.environ.get("NODE_OPTIONS")
+    os.environ["JSII_RUNTIME"] = runtime
+    # Added to what is set (istio_mesh.cli turns one Node warning off there).
+    flag = "--preserve-symlinks"
+    os.environ["NODE_OPTIONS"] = f"{saved} {flag}" if saved else flag
+    try:
+        yield
+    finally:
+        del os.environ["JSII_RUNTIME"]
+        if saved is None:
+            del os.environ["NODE_OPTIONS"]
+        else:
+            os.environ["NODE_OPTIONS"] = saved
+
+
+def _write_direct_runtime() -> str | None:
+    """The launcher for :func:`direct_kernel` in a temporary folder (removed at
+    exit), or None where jsii's bundled kernel is not the expected one."""
+    spec = importlib.util.find_spec("jsii")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    embedded = Path(spec.submodule_search_locations[0]) / "_embedded" / "jsii"
+    try:
+        program = (embedded / "lib__program.js").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if program.count(_KERNEL_CHANNEL) != 1:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="istio-mesh-jsii-"))
+    atexit.register(shutil.rmtree, folder, True)
+    (folder / "bin").mkdir()
+    (folder / "lib").mkdir()
+    (folder / "lib" / "program.js").write_text(
+        program.replace(_KERNEL_CHANNEL, _DIRECT_CHANNEL), encoding="utf-8")
+    for name in ("runtime-index-worker.js",):  # the kernel starts it from its own folder
+        if (embedded / f"lib__{name}").is_file():
+            shutil.copyfile(embedded / f"lib__{name}", folder / "lib" / name)
+    launcher = folder / "bin" / "jsii-runtime.js"
+    launcher.write_text(_DIRECT_LAUNCHER, encoding="utf-8")
+    return str(launcher)
 
 
 def exit_without_teardown(code: int) -> NoReturn:

@@ -1,19 +1,22 @@
 """What runs inside each process ``make bench`` measures.
 
-Run as a script (``python -P .../bench_probe.py``), never imported by the
-library: its top level imports only the standard library, so the import
-floor it measures is the binding packages and nothing of ours. Each run
-prints one JSON line: phase times, and the peak resident memory of this
-process and of the jsii node process it started.
+Run as a script (``python -P tools/bench/bench_probe.py MODE ...``). Its top
+level imports only the standard library, so each mode measures what it
+names and nothing of ours besides. Each run prints one JSON line (phase
+times; the peak resident memory of this process and of the jsii node
+processes below it) and then exits as ``main.py`` does, without the
+interpreter's teardown: every mode alike.
 
 Modes:
-  floor PACKAGES                    import the binding packages, nothing else
-  synth PACKAGES SELECTOR OUTDIR    what ``main.py`` does for the configs that
-                                    SELECTOR names (``MESH_CONFIG`` syntax)
-Flags: ``--profile`` (synth) also reports where build and synth time went
-(cProfile, by origin). Every run exits as ``main.py`` does, skipping the
-interpreter's teardown, unless ``--plain-exit``; ``--paused-gc`` (floor)
-imports with the collector paused, as ``main.py`` does.
+  whole PACKAGES           ``import`` the binding packages whole (a plain
+                           cdktf program's start), nothing else
+  used                     our ``terraform.py``: cdktf and only the binding
+                           modules we use, loaded as ``main.py`` loads them
+  handwritten OUTDIR       ``handwritten_prod.py``: prod's JSON by hand, the floor
+  synth SELECTOR OUTDIR    ``main.py`` (``istio_mesh.cli.main``) for the configs
+                           ``SELECTOR`` names (``MESH_CONFIG`` syntax)
+Flag ``--profile`` (synth): also where the time went (cProfile, by origin)
+and how many jsii requests of each kind were sent.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 STARTED = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PACKAGE = REPO / "constructs" / "istio_mesh"
 OTHER = "other (standard library, builtins)"
 
 
@@ -91,12 +97,35 @@ class Phases:
         self._last = now
 
 
-def import_bindings(packages: list[str]) -> None:
+def import_whole(packages: list[str]) -> None:
+    """What a plain cdktf program does: ``import`` each package, whose
+    ``__init__`` imports every module of it."""
     for package in packages:
         importlib.import_module(package)
 
 
-def profile_by_origin(run: Callable[[], None]) -> dict[str, float]:
+class JsiiCalls:
+    """Counts the requests Python sends to the jsii kernel, by kind
+    (``create``, ``invoke``, ``get`` ...): each is a round trip to node."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def install(self) -> None:
+        from jsii._kernel.providers import process
+
+        send = process._NodeProcess.send
+        counts = self.counts
+
+        def counting(node: Any, request: Any, response_type: Any) -> Any:
+            kind = type(request).__name__.removesuffix("Request")
+            counts[kind] = counts.get(kind, 0) + 1
+            return send(node, request, response_type)
+
+        setattr(process._NodeProcess, "send", counting)
+
+
+def profile_by_origin(run: Callable[[], object]) -> dict[str, float]:
     """Run under cProfile; own time (tottime) summed by where the code lives."""
     import cProfile
     import pstats
@@ -124,7 +153,9 @@ def origin(filename: str, function: str) -> str:
     path = filename.replace("\\", "/")
     if "/istio_mesh/" in path:
         return "istio_mesh (our code)"
-    if "readline" in function:
+    if "readline" in function or "flush" in function:
+        # Reading node's answer, and writing the request: the write wakes the
+        # kernel, which often runs at once, before the writer resumes.
         return "waiting for node (jsii kernel work)"
     if "/typeguard/" in path or path.endswith("/typing.py"):
         return "binding type checks (typeguard, get_type_hints)"
@@ -139,62 +170,65 @@ def origin(filename: str, function: str) -> str:
     return OTHER
 
 
-def synth(packages: list[str], configs: dict[str, Any], outdir: str, phases: Phases,
-          profile: bool) -> dict[str, float] | None:
-    from istio_mesh.process_lifetime import loading_bindings
-
-    with loading_bindings():  # as main.py loads them
-        import_bindings(packages)
-        phases.mark("import_bindings")
-        from istio_mesh.app import build_app
-
-        phases.mark("import_ours")
-    if profile:
-        def run() -> None:
-            build_app(configs, outdir=outdir).synth()
-
-        buckets = profile_by_origin(run)
-        phases.mark("build_and_synth_profiled")
-        return buckets
-    app = build_app(configs, outdir=outdir)
-    phases.mark("build")
-    app.synth()
-    phases.mark("synth")
-    return None
-
-
-def lifetime_helpers() -> Any:
-    """``istio_mesh/process_lifetime.py`` loaded by path: it needs only the
-    standard library, and importing it as part of the package would load
-    pydantic into the floor."""
-    path = Path(__file__).with_name("process_lifetime.py")
-    spec = importlib.util.spec_from_file_location("process_lifetime", path)
+def load_by_path(name: str, path: Path) -> Any:
+    """A stdlib-only module of ours by file, so that the package
+    ``istio_mesh`` (whose ``__init__`` loads pydantic) stays unloaded."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def synth(selector: str, outdir: str, phases: Phases, profile: bool) -> dict[str, Any] | None:
+    """What ``main.py`` does (``istio_mesh.cli.main``) for ``MESH_CONFIG=selector``."""
+    os.environ["MESH_CONFIG"] = selector
+    os.environ["CDKTF_OUTDIR"] = outdir
+    sys.path.insert(0, str(REPO / "constructs"))
+    from istio_mesh import cli
+
+    phases.mark("import_cli")
+    if not profile:
+        code = cli.main([])
+        phases.mark("main")
+        if code != 0:
+            raise SystemExit(code)
+        return None
+    calls = JsiiCalls()
+    calls.install()
+    buckets = profile_by_origin(lambda: cli.main([]))
+    phases.mark("main_profiled")
+    return {"seconds_by_origin": buckets, "jsii_calls": calls.counts}
+
+
 def main(argv: list[str]) -> int:
     flags = {a for a in argv if a.startswith("--")}
     args = [a for a in argv if not a.startswith("--")]
-    mode, packages = args[0], args[1].split(",")
-    lifetime = lifetime_helpers()
+    mode = args[0]
+    lifetime = load_by_path("process_lifetime", PACKAGE / "process_lifetime.py")
     phases = Phases()
-    buckets = None
-    if mode == "floor":
-        if "--paused-gc" in flags:
-            with lifetime.loading_bindings():
-                import_bindings(packages)
-        else:
-            import_bindings(packages)
-        phases.mark("import_bindings")
+    profile = None
+    if mode == "whole":
+        import_whole(args[1].split(","))
+        phases.mark("import")
+    elif mode == "used":
+        handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
+        with lifetime.loading_bindings():  # as main.py loads them
+            handwritten.terraform_module()
+        phases.mark("import")
+    elif mode == "handwritten":
+        handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
+        with lifetime.loading_bindings():
+            t = handwritten.terraform_module()
+        phases.mark("import")
+        app = t.App(outdir=args[1])
+        for name, doc in json.loads(handwritten.DATA.read_text()).items():
+            handwritten.build_stack(t, app, name, doc)
+        phases.mark("build")
+        app.synth()
+        phases.mark("synth")
     elif mode == "synth":
-        from istio_mesh.config.loader import load_configs, select_config_paths
-
-        configs = load_configs(select_config_paths(args[2]))
-        phases.mark("load_configs")
-        buckets = synth(packages, configs, args[3], phases, "--profile" in flags)
+        profile = synth(args[1], args[2], phases, "--profile" in flags)
     else:
         print(f"unknown mode {mode}", file=sys.stderr)
         return 2
@@ -202,11 +236,9 @@ def main(argv: list[str]) -> int:
         "in_process_seconds": time.perf_counter() - STARTED,
         "phases": phases.seconds,
         "memory": peak_memory(),
-        "profile": buckets,
+        "profile": profile,
     }
     print(json.dumps(result))
-    if "--plain-exit" in flags:
-        return 0
     lifetime.exit_without_teardown(0)
     return 0
 
