@@ -212,10 +212,14 @@ def _run(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str])
     script = PROBE.format(prelude=prelude.format(**names), loading=loading,
                           after=after.format(**names), **names)
     configs = ",".join(str(p) for p in sorted((REPO / "config").glob("*.yaml")))
+    # As a user's shell runs main.py: bytecode may be written, so the
+    # compiled-out modules are cached like python -O's. (A Python told not to
+    # write bytecode keeps the checks; another test covers that.)
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     done = subprocess.run(
         [sys.executable, "-c", script, configs, str(tmp / "out"),
          str(tmp / "user")],
-        capture_output=True, text=True, check=False, cwd=REPO, env={**os.environ, **env},
+        capture_output=True, text=True, check=False, cwd=REPO, env={**inherited, **env},
     )
     assert done.returncode == 0, done.stderr
     report: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])

@@ -101,3 +101,15 @@ def test_values_keep_nulls_in_lists_and_quotes_escaped() -> None:
     IstioGateway(stack, "gateway", release=replace(ITEM, values={"a": [None, 'say "hi"']}))
     (text,) = synth_stack(stack)["resource"]["helm_release"]["edge"]["values"]
     assert json.loads(text) == {"a": [None, 'say "hi"']}
+
+
+def test_the_upstream_check_knows_each_address_without_asking_jsii() -> None:
+    from istio_mesh.components import IstioBase
+    from istio_mesh.components.upstream import address_of
+
+    plan = mesh_plan(config_from("{}"))
+    base = IstioBase(fresh_stack(), "base", release=plan.base)
+    assert address_of(base.resource) == "helm_release.istio-base"
+    # The same address jsii gives the resource, which the check would ask for otherwise.
+    resource = base.resource
+    assert f"{resource.terraform_resource_type}.{resource.friendly_unique_id}" == "helm_release.istio-base"

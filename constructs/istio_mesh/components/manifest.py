@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from istio_mesh.components.upstream import Rendered
+from istio_mesh.components.upstream import Rendered, remember_address
 from istio_mesh.plan.items import ManifestItem
 from istio_mesh.terraform import (
     Construct,
@@ -38,6 +38,7 @@ def render_manifest(
         provider=provider,
     )
     resource.override_logical_id(item.name)
+    remember_address(resource, item.address)
     return resource
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from istio_mesh.components.secret import WriteOnlySecret
-from istio_mesh.components.upstream import Rendered
+from istio_mesh.components.upstream import Rendered, remember_address
 from istio_mesh.plan.items import NamespaceMetadataItem, SecretItem
 from istio_mesh.terraform import (
     Construct,
@@ -56,6 +56,7 @@ class ClusterNetwork(Construct):
                     depends_on=after, provider=provider,
                 )
             resource.override_logical_id(item.name)
+            remember_address(resource, item.address)
             rendered.add(item.address, resource)
             self.resources.append(resource)
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from istio_mesh.components.upstream import require_upstream
+from istio_mesh.components.upstream import remember_address, require_upstream
 from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.terraform import (
     Construct,
@@ -72,6 +72,7 @@ class IstioChart(Construct):
         # Terraform addresses are part of the public contract (renaming one
         # moves state), so they are the release names, not cdktf's path hashes.
         self.release.override_logical_id(release.name)
+        remember_address(self.release, release.address)
 
     @property
     def resource(self) -> HelmRelease:

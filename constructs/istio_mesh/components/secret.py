@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from istio_mesh.components.upstream import remember_address
 from istio_mesh.plan.items import SecretItem
 from istio_mesh.terraform import (
     Construct,
@@ -61,6 +62,7 @@ class WriteOnlySecret(Construct):
             provider=provider,
         )
         self.secret.override_logical_id(secret.name)
+        remember_address(self.secret, secret.address)
 
     @property
     def resource(self) -> SecretV1:

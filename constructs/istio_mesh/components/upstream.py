@@ -41,8 +41,21 @@ class Rendered:
         return [self._by_address[a] for a in addresses]
 
 
+_ADDRESS = "_istio_mesh_address"
+
+
+def remember_address(resource: ITerraformDependable, address: str) -> None:
+    """Note on the resource the address its construct gave it, so that
+    :func:`address_of` need not ask the jsii runtime (two round trips to node
+    per resource, on every synth)."""
+    setattr(resource, _ADDRESS, address)
+
+
 def address_of(resource: ITerraformDependable) -> str:
     """The Terraform address of a rendered resource (``type.name``)."""
+    remembered = getattr(resource, _ADDRESS, None)
+    if isinstance(remembered, str):
+        return remembered
     kind = getattr(resource, "terraform_resource_type", None)
     name = getattr(resource, "friendly_unique_id", None)
     if not isinstance(kind, str) or not isinstance(name, str):
