@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,80 @@ def test_no_selection_synthesizes_every_cluster_and_fleet_file(
         f"{cluster}-{kind}" for cluster in clusters for kind in ("mesh", "policies"))
     assert result.stdout.splitlines()[-1] == f"synthesized 16 stacks for {', '.join(clusters)}"
     assert result.stderr == ""
+
+
+# Selection and the file system: every odd input is refused at once, with one
+# line naming it, exit 2, and the previous output untouched.
+
+def test_a_selection_of_only_separators_is_refused(project: Path) -> None:
+    before = tree_digest(project / "cdktf.out")
+    result = run_main(project, MESH_CONFIG=" , ,")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: invalid mesh config\n"
+        "MESH_CONFIG: got ' , ,', which names no file; give paths or globs separated by ','\n"
+    )
+    assert tree_digest(project / "cdktf.out") == before
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda path: os.mkfifo(path), "a named pipe (FIFO)"),
+        (lambda path: path.mkdir(), "a directory"),
+        (lambda path: path.symlink_to("/dev/zero"), "a character device"),
+    ],
+    ids=["fifo", "directory", "dev-zero"],
+)
+def test_only_regular_files_are_read(project: Path, make: Any, kind: str) -> None:
+    target = project / "config" / "odd.yaml"
+    make(target)
+    result = run_main(project, MESH_CONFIG="config/odd.yaml")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: invalid mesh config\n"
+        f"config/odd.yaml: is {kind}, not a config file; name a regular YAML file\n"
+    )
+
+
+def test_a_file_over_the_size_bound_is_refused_unread(project: Path) -> None:
+    (project / "config" / "huge.yaml").write_text("# " + "x" * (4 * 1024 * 1024) + "\n")
+    result = run_main(project, MESH_CONFIG="config/huge.yaml")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "config/huge.yaml: is larger than 4 MiB; a config file is a few KiB"
+    )
+
+
+def test_a_second_synthesis_into_the_same_output_is_refused(project: Path) -> None:
+    import fcntl
+
+    before = tree_digest(project / "cdktf.out")
+    lock = project / ".cdktf.out-lock"
+    with open(lock, "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running synthesis holds it
+        result = run_main(project, MESH_CONFIG="config/staging.yaml")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {project / 'cdktf.out'}: another synthesis is writing it "
+        f"(lock {lock}); wait for it to finish\n"
+    )
+    assert tree_digest(project / "cdktf.out") == before
+
+
+def test_ctrl_c_ends_with_one_line_and_no_traceback(project: Path) -> None:
+    import signal
+    import time
+
+    before = tree_digest(project / "cdktf.out")
+    env = {k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"}
+    env["MESH_CONFIG"] = "config/prod.yaml"
+    process = subprocess.Popen([sys.executable, str(REPO / "main.py")], cwd=project, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)  # past the config checks, into loading or synthesis
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == "error: interrupted; cdktf.out was left as it was"
+    assert tree_digest(project / "cdktf.out") == before

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
-from istio_mesh.output import run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.output import OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
 from istio_mesh.process_lifetime import exit_without_teardown, loading_bindings
 from istio_mesh.upgrades import skipped_minor_warnings
 
@@ -61,10 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     outdir = target_outdir()
     try:
-        with staged_output(outdir, keep_stale_stacks=run_by_cdktf_cli()) as staging:
+        with exclusive(outdir), staged_output(outdir, keep_stale_stacks=run_by_cdktf_cli()) as staging:
             build_app(configs, outdir=staging).synth()
             for warning in skipped_minor_warnings(outdir, staging):
                 print(warning, file=sys.stderr)
+    except OutputBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except KeyboardInterrupt:
+        raise  # run() says so in one line
     except BaseException:
         print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
         raise
@@ -73,9 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as a shell reports a command stopped by Ctrl-C."""
+
+
 def run() -> None:
-    """Entry point for ``python main.py``."""
-    exit_without_teardown(main(sys.argv[1:]))
+    """Entry point for ``python main.py``: Ctrl-C ends it with one line, not a
+    traceback (the output was left as it was: see :func:`main`)."""
+    try:
+        code = main(sys.argv[1:])
+    except KeyboardInterrupt:
+        print(f"error: interrupted; {target_outdir()} was left as it was", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    exit_without_teardown(code)
 
 
 if __name__ == "__main__":

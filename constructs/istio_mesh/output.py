@@ -12,6 +12,7 @@ The target is ``$CDKTF_OUTDIR`` when set (the cdktf CLI sets it to the
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
@@ -32,6 +33,30 @@ def target_outdir() -> Path:
 def run_by_cdktf_cli() -> bool:
     """Whether the cdktf CLI started this run (it always sets CDKTF_OUTDIR)."""
     return bool(os.environ.get(OUTDIR_ENV))
+
+
+class OutputBusy(Exception):
+    """Another synthesis holds the output's lock."""
+
+
+@contextmanager
+def exclusive(outdir: Path) -> Iterator[None]:
+    """Hold ``outdir``'s lock (a hidden file beside it) for the block, or raise
+    :class:`OutputBusy` at once: two synths into one output would otherwise
+    both report success while the last one to finish silently wins."""
+    outdir = Path(outdir).absolute()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    lock = outdir.parent / f".{outdir.name}-lock"
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputBusy(f"{outdir}: another synthesis is writing it (lock {lock}); "
+                             f"wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

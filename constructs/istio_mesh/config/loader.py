@@ -114,6 +114,13 @@ def select_config_paths(
             paths.extend(matches)
         else:
             paths.append(Path(pattern))
+    if not paths:
+        # Only separators or blanks: an empty selection would synthesize no
+        # stack and empty the output, which is never what was meant.
+        raise ConfigError(
+            CONFIG_SELECTOR_ENV,
+            [f"got {selector!a}, which names no file; give paths or globs separated by ','"],
+        )
     return list(dict.fromkeys(paths))
 
 

@@ -8,6 +8,9 @@ without a traceback.
 
 from __future__ import annotations
 
+import os
+import stat
+
 from pathlib import Path
 from typing import Any
 
@@ -105,15 +108,46 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""A config file larger than this is refused unread: real ones are a few KiB."""
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def read_text(path: Path) -> str:
-    """The file's text, or a ConfigError saying why it cannot be read."""
+    """The file's text, or a ConfigError saying why it cannot be read.
+
+    Only a regular file is opened, and at most :data:`MAX_FILE_BYTES` of it
+    read: opening a named pipe waits for a writer forever, and ``/dev/zero``
+    never ends.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise ConfigError(path, ["file not found"]) from None
-    except IsADirectoryError:
-        raise ConfigError(path, ["is a directory, not a config file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
+        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
+    for is_kind, kind in _NOT_REGULAR:
+        if is_kind(mode):
+            raise ConfigError(path, [f"is {kind}, not a config file; name a regular YAML file"])
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ConfigError(
+            path, [f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a config file is a few KiB"]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(path, [f"cannot be read: {exc}"]) from None
 
 
