@@ -29,6 +29,7 @@ import datetime
 import enum
 import json
 import re
+import tempfile
 import types
 import typing
 from collections.abc import Iterator
@@ -74,6 +75,43 @@ def check_document(text: str) -> MeshConfig | ConfigError:
         return exc
     build_pure_parts(config)
     return config
+
+
+_FLEET_FILE = Path(tempfile.mkdtemp(prefix="istio-mesh-fuzz-")) / "fleets" / FILE
+
+
+def fleet_line(path: Path) -> re.Pattern[str]:
+    """One well-formed problem line of the fleet file at ``path``."""
+    return re.compile(
+        rf"{re.escape(str(path))}: (?:YAML syntax error(?: at line \d+, column \d+)?: .+"
+        rf"|cannot be read: .+|expected a fleet: .+|{_FIELD_PATH}: .+)"
+    )
+
+
+def check_fleet_document(text: str) -> dict[str, MeshConfig] | ConfigError:
+    """The fleet's clusters (after building their pure parts), or the refusal,
+    for ``text`` as a fleet file: the same property as :func:`check_document`."""
+    from istio_mesh.config.fleet import load_fleet
+
+    _FLEET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    # Lone surrogates cannot be UTF-8; written as they come, the reader refuses them.
+    _FLEET_FILE.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    try:
+        configs = load_fleet(_FLEET_FILE)
+    except ConfigError as exc:
+        assert str(exc.path) == str(_FLEET_FILE)
+        assert exc.problems, "a ConfigError without problems"
+        message = str(exc)
+        message.encode("utf-8")
+        lines = message.split("\n")
+        assert len(lines) == len(exc.problems), message
+        line = fleet_line(_FLEET_FILE)
+        for problem in lines:
+            assert line.fullmatch(problem), f"malformed problem line: {problem!r}"
+        return exc
+    for config in configs.values():
+        build_pure_parts(config)
+    return configs
 
 
 def assert_well_formed(exc: ConfigError) -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from config_fuzz import (
     FILE,
+    check_fleet_document,
     SEED_FILES,
     TEMPLATES,
     assert_well_formed,
@@ -20,6 +21,7 @@ from config_fuzz import (
     near_valid_texts,
     yaml_texts,
 )
+from fleet_form import as_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.models import MeshConfig
 
@@ -40,6 +42,18 @@ def test_arbitrary_yaml_loads_or_is_refused_by_name(text: str) -> None:
 @given(near_valid_texts())
 def test_near_valid_configs_load_and_build_or_are_refused_by_name(text: str) -> None:
     check_document(text)
+
+
+@settings(QUICK, max_examples=60)
+@given(yaml_texts())
+def test_arbitrary_yaml_as_a_fleet_file_loads_or_is_refused_by_name(text: str) -> None:
+    check_fleet_document(text)
+
+
+@settings(QUICK, max_examples=60)
+@given(near_valid_texts())
+def test_near_valid_configs_in_a_fleet_cluster_load_or_are_refused_by_name(text: str) -> None:
+    check_fleet_document(as_fleet(text))
 
 
 @settings(QUICK, max_examples=25)
