@@ -50,6 +50,9 @@ def main() -> int:
     args = parser.parse_args()
     file_kinds = [k.strip() for k in args.file_kinds.split(",") if k.strip()]
 
+    from istio_mesh.cli import quiet_cdktf_deprecation
+
+    quiet_cdktf_deprecation()  # as main.py does, before jsii starts
     from istio_mesh.app import build_app
 
     counts: collections.Counter[str] = collections.Counter()
