@@ -148,7 +148,8 @@ def test_a_fleet_file_that_is_a_directory_is_worded_as_a_cluster_files(tmp_path:
     (tmp_path / "fleets" / "prod.yaml").mkdir(parents=True)
     with pytest.raises(ConfigError) as caught:
         load_configs([tmp_path / "fleets" / "prod.yaml"])
-    assert str(caught.value).endswith("prod.yaml: is a directory, not a config file")
+    assert str(caught.value).endswith(
+        "prod.yaml: is a directory, not a config file; name a regular YAML file")
 
 
 def test_the_fleet_schema_is_a_frozen_model() -> None:
