@@ -164,6 +164,29 @@ EXPECTED = {
         "warning [unused-waiver] lint.waivers[0]: waives prod-single-istiod but the config has no "
         "such finding",
         "fix: remove the waiver"),
+    "prod-no-priority-class": (
+        "warning [prod-no-priority-class] istiod.placement.priorityClassName: is not set for "
+        "istiod in a production mesh: under node pressure the scheduler preempts and evicts its "
+        "pods like any other workload's",
+        "fix: set it to system-cluster-critical or the cluster's own class for the mesh "
+        "(docs/placement.md)"),
+    "prod-tolerates-every-taint": (
+        "warning [prod-tolerates-every-taint] istiod.placement.tolerations[1]: lets istiod onto "
+        "nodes with any taint of effect NoSchedule: nodes being drained or kept for other "
+        "workloads, so no node pool is its own",
+        "fix: name the taint of the pool meant, e.g. {key: dedicated, value: istio-system, "
+        "effect: NoSchedule}"),
+    "prod-rollout-all-unavailable": (
+        "error [prod-rollout-all-unavailable] gateways[0].placement.rollout.maxUnavailable: is 2 "
+        "with 2 replica(s): a rollout may stop every gateway 'istio-egressgateway' pod before a "
+        "new one is ready",
+        "fix: use maxUnavailable: 0 with maxSurge: 1, or fewer than the replicas"),
+    "prod-node-agent-skips-tainted-nodes": (
+        "warning [prod-node-agent-skips-tainted-nodes] cni.placement.tolerations: replace the "
+        "chart's tolerate-everything list, so the CNI agent stays off tainted nodes while "
+        "workloads that tolerate the taint still run there, outside the mesh's traffic handling",
+        "fix: keep {operator: Exists, effect: NoSchedule} and {operator: Exists, effect: "
+        "NoExecute} in the list, or leave tolerations unset"),
 }
 
 
@@ -195,7 +218,8 @@ def test_prod_carries_its_waiver_with_a_reason() -> None:
 
 def test_waived_finding_is_reported_but_does_not_fail() -> None:
     config = config_from(
-        "environment: production\nistiod: {replicas: 1, resources: {requests: {cpu: '1'}}}\n"
+        "environment: production\nistiod: {replicas: 1, resources: {requests: {cpu: '1'}}, "
+        "placement: {priorityClassName: system-cluster-critical}}\n"
         "mtls: {mode: STRICT}\nmesh: {outboundTrafficPolicy: REGISTRY_ONLY}\n"
         "authorization: {defaultDeny: true}\nca: {mode: plugin}\n"
         "lint: {waivers: [{rule: prod-single-istiod, reason: single-node edge site}]}")
@@ -342,12 +366,14 @@ def test_istiod_rules_check_every_revision() -> None:
         "environment: production\nistio: {version: '1.30.3'}\n"
         "revisions:\n"
         "  - {name: 1-29-6, version: '1.29.6', replicas: 1, extraValues: {autoscaleMinimum: 2}}\n"
-        "  - {name: 1-30-3, replicas: 3, resources: {requests: {cpu: 1, memory: 2Gi}}}\n"
+        "  - {name: 1-30-3, replicas: 3, resources: {requests: {cpu: 1, memory: 2Gi}}, "
+        "placement: {priorityClassName: system-cluster-critical}}\n"
         "defaultRevision: 1-30-3\nztunnel: {extraValues: {logLevl: debug}}\n"
     )
     found = {(f.rule, f.path) for f in lint_config(config)}
     assert ("prod-single-istiod", "revisions[0].replicas") in found
     assert ("prod-no-resource-requests", "revisions[0].resources") in found
+    assert ("prod-no-priority-class", "revisions[0].placement.priorityClassName") in found
     assert ("unknown-chart-value", "revisions[0].extraValues.autoscaleMinimum") in found
     assert ("unknown-chart-value", "ztunnel.extraValues.logLevl") in found
     assert not any(path.startswith("revisions[1]") for _, path in found)
@@ -357,7 +383,8 @@ def test_istiod_rules_check_every_revision() -> None:
 
 PROD = ("environment: production\nca: {mode: plugin}\nmesh: {outboundTrafficPolicy: REGISTRY_ONLY}\n"
         "mtls: {mode: STRICT}\nauthorization: {defaultDeny: true}\n")
-ISTIOD = "istiod: {replicas: 2, resources: {requests: {cpu: '1', memory: 2Gi}}}\n"
+PRIORITY = "placement: {priorityClassName: system-cluster-critical}"
+ISTIOD = f"istiod: {{replicas: 2, resources: {{requests: {{cpu: '1', memory: 2Gi}}}}, {PRIORITY}}}\n"
 
 
 def rules_found(text: str) -> list[tuple[str, str]]:
@@ -380,7 +407,7 @@ def test_a_sidecar_memory_limit_below_64mi_is_found() -> None:
 )
 def test_an_image_without_a_pinned_tag_or_digest_floats(image: str, floating: bool) -> None:
     text = PROD + f"istiod: {{replicas: 2, resources: {{requests: {{cpu: '1', memory: 2Gi}}}}, " \
-        f"extraValues: {{pilot: {{image: '{image}'}}}}}}\n"
+        f"{PRIORITY}, extraValues: {{pilot: {{image: '{image}'}}}}}}\n"
     found = [rule for rule, _ in rules_found(text) if rule == "prod-floating-image-tag"]
     assert found == (["prod-floating-image-tag"] if floating else [])
 
@@ -391,7 +418,7 @@ def test_an_image_without_a_pinned_tag_or_digest_floats(image: str, floating: bo
 def test_a_gateway_budget_that_blocks_every_drain_is_found(budget: str) -> None:
     text = PROD.replace("defaultDeny: true}", "defaultDeny: true, ingress: [{gateway: gw}]}") + ISTIOD + (
         "gateways: [{name: gw, kind: ingress, replicas: 3, resources: {requests: {cpu: 1, "
-        f"memory: 1Gi}}}}, extraValues: {{podDisruptionBudget: {budget}}}}}]\n")
+        f"memory: 1Gi}}}}, {PRIORITY}, extraValues: {{podDisruptionBudget: {budget}}}}}]\n")
     assert [r for r, _ in rules_found(text)] == ["prod-disruption-budget-blocks-drain"]
     assert rules_found(text.replace(budget, "{maxUnavailable: 1}")) == []
 

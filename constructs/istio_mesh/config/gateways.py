@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from istio_mesh.config.base import Annotations, DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.placement import Placement
 from istio_mesh.config.scaling import Autoscaling, Spread, check_ceiling
 
 if TYPE_CHECKING:
@@ -111,6 +112,13 @@ class GatewaySettings(MeshModel):
         default_factory=GatewayService, description="The gateway's Service."
     )
     spread: Spread = Field(default_factory=Spread, description="Replica placement.")
+    placement: Placement = Field(
+        default_factory=Placement,
+        description=(
+            "Priority class, node selector, tolerations and rollout strategy of the "
+            "gateway's pods (docs/placement.md)."
+        ),
+    )
     revision: DnsLabel | None = Field(
         default=None,
         description=(

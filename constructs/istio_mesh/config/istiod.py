@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel, Resources
 from istio_mesh.config.istio import supported_version
+from istio_mesh.config.placement import Placement
 from istio_mesh.config.scaling import Autoscaling, Spread, check_ceiling
 
 
@@ -28,6 +29,13 @@ class IstiodSettings(MeshModel):
         description="istiod container resources. Unset: the chart's (500m CPU, 2Gi memory requested).",
     )
     spread: Spread = Field(default_factory=Spread, description="Replica placement.")
+    placement: Placement = Field(
+        default_factory=Placement,
+        description=(
+            "Priority class, node selector, tolerations and rollout strategy of istiod's "
+            "pods (docs/placement.md)."
+        ),
+    )
     extra_values: dict[str, Any] = Field(
         default_factory=dict,
         description="Escape hatch: istiod chart values deep-merged over the generated ones.",

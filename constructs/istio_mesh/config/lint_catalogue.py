@@ -85,6 +85,14 @@ RULES: tuple[Rule, ...] = (
          "the config pins an Istio release other than the one the linter's data comes from"),
     Rule("unused-waiver", "warning",
          "a waiver names a rule that found nothing to waive"),
+    Rule("prod-no-priority-class", "warning",
+         "a production istiod or gateway runs without a priority class"),
+    Rule("prod-tolerates-every-taint", "warning",
+         "a production istiod or gateway tolerates every taint (operator Exists, no key)"),
+    Rule("prod-rollout-all-unavailable", "error",
+         "a production rollout may take every replica (or every node's agent) down at once"),
+    Rule("prod-node-agent-skips-tainted-nodes", "warning",
+         "a production CNI agent or ztunnel no longer tolerates every taint"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

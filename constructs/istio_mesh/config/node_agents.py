@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from istio_mesh.config.base import DnsLabel, MeshModel, Resources
+from istio_mesh.config.placement import CniPlacement, ZtunnelPlacement
 
 
 class CniSettings(MeshModel):
@@ -24,6 +25,10 @@ class CniSettings(MeshModel):
     resources: Resources | None = Field(
         default=None, description="CNI agent resources. Unset: the chart's."
     )
+    placement: CniPlacement = Field(
+        default_factory=CniPlacement,
+        description="Tolerations and rollout strategy of the CNI DaemonSet (docs/placement.md).",
+    )
     extra_values: dict[str, Any] = Field(
         default_factory=dict,
         description="Escape hatch: cni chart values deep-merged over the generated ones.",
@@ -38,6 +43,13 @@ class ZtunnelSettings(MeshModel):
     )
     resources: Resources | None = Field(
         default=None, description="ztunnel container resources. Unset: the chart's."
+    )
+    placement: ZtunnelPlacement = Field(
+        default_factory=ZtunnelPlacement,
+        description=(
+            "Node selector, tolerations and rollout strategy of the ztunnel DaemonSet "
+            "(docs/placement.md)."
+        ),
     )
     extra_values: dict[str, Any] = Field(
         default_factory=dict,

@@ -7,6 +7,7 @@ from typing import Any
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import image_globals, profile_selectors
 from istio_mesh.config.merge import deep_merge
+from istio_mesh.values.placement import cni_placement
 
 
 def cni_values(config: MeshConfig) -> dict[str, Any]:
@@ -17,4 +18,5 @@ def cni_values(config: MeshConfig) -> dict[str, Any]:
         values["global"] = globals_
     if config.cni.resources is not None:
         values["resources"] = config.cni.resources.to_values()
+    values.update(cni_placement(config.cni.placement))
     return deep_merge(values, config.cni.extra_values)

@@ -14,6 +14,7 @@ from istio_mesh.values.common import (
     scheduling,
 )
 from istio_mesh.values.multicluster import gateway_multicluster_values
+from istio_mesh.values.placement import gateway_placement
 
 
 def gateway_values(config: MeshConfig, gateway: GatewaySettings) -> dict[str, Any]:
@@ -62,4 +63,5 @@ def gateway_values(config: MeshConfig, gateway: GatewaySettings) -> dict[str, An
     if network:
         values["service"]["ports"] = []
         values.update(network)
+    values.update(gateway_placement(gateway.placement))
     return deep_merge(values, gateway.extra_values)

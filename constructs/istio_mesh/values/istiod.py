@@ -16,6 +16,7 @@ from istio_mesh.values.common import (
 )
 from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.multicluster import istiod_multicluster_values
+from istio_mesh.values.placement import istiod_placement
 
 
 def istiod_pod_labels(plane: ControlPlane) -> dict[str, str]:
@@ -72,6 +73,7 @@ def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     values.update(scheduling(istiod.spread, istiod_pod_labels(plane)))
     values = deep_merge(values, ca_values(config))
     values = deep_merge(values, istiod_multicluster_values(config))
+    values = deep_merge(values, istiod_placement(istiod.placement))
     return deep_merge(values, istiod.extra_values)
 
 

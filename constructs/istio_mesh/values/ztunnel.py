@@ -9,6 +9,7 @@ from istio_mesh.config.models import MeshConfig
 from istio_mesh.values.common import profile_selectors
 from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.multicluster import ztunnel_multicluster_values
+from istio_mesh.values.placement import ztunnel_placement
 
 
 def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
@@ -37,4 +38,5 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     if config.ztunnel.resources is not None:
         values["resources"] = config.ztunnel.resources.to_values()
     values.update(ztunnel_multicluster_values(config))
+    values.update(ztunnel_placement(config.ztunnel.placement))
     return deep_merge(values, config.ztunnel.extra_values)
