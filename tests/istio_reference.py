@@ -42,6 +42,14 @@ DOCUMENTED_IN_COMMENTS: dict[str, frozenset[str]] = {
     "istiod": frozenset({"pdb.maxUnavailable"}),
 }
 
+# Keys a chart's templates read that its values.yaml leaves out altogether;
+# tests/test_chart_rendering.py checks each against the vendored template and
+# renders it.
+READ_BY_TEMPLATES: dict[str, frozenset[str]] = {
+    # ztunnel templates/daemonset.yaml: "{{- if .Values.nodeSelector }}".
+    "ztunnel": frozenset({"nodeSelector"}),
+}
+
 
 @functools.cache
 def chart_defaults(reference: Path, chart: str) -> dict[str, Any]:
@@ -59,7 +67,8 @@ def unknown_value_keys(reference: Path, chart: str, values: Mapping[str, Any]) -
     nothing in the cluster and nobody would notice.
     """
     known = chart_defaults(reference, chart)
-    allowed_extra = DOCUMENTED_IN_COMMENTS.get(chart, frozenset())
+    allowed_extra = (DOCUMENTED_IN_COMMENTS.get(chart, frozenset())
+                     | READ_BY_TEMPLATES.get(chart, frozenset()))
     return sorted(_unknown(known, values, "", FREE_FORM[chart], allowed_extra))
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from conftest import CONFIG_DIR, FIXTURES, Synth, helm_releases, release_values
 from helm_tool import helm_binary
+from istio_reference import READ_BY_TEMPLATES, chart_defaults
 
 KUBE_VERSION = "1.33.0"
 # The Istio chart whose templates render each release's workload, and that workload.
@@ -180,3 +181,13 @@ def test_without_placement_a_gateway_keeps_the_charts_defaults(rendered: Rendere
     spec = pod_spec(workload)
     assert "priorityClassName" not in spec and "nodeSelector" not in spec and "tolerations" not in spec
     assert "strategy" not in workload["spec"]
+
+
+# --- values the templates read although values.yaml leaves them out -----------
+
+@pytest.mark.parametrize(("chart", "key"), sorted(
+    (chart, key) for chart, keys in READ_BY_TEMPLATES.items() for key in keys))
+def test_a_value_missing_from_values_yaml_is_read_by_a_template(reference: Path, chart: str, key: str) -> None:
+    templates = "".join(p.read_text() for p in sorted((reference / chart / "templates").glob("*")))
+    assert f".Values.{key}" in templates
+    assert key not in chart_defaults(reference, chart)

@@ -24,7 +24,7 @@ CASES = [
         pytest.param(
             "istiod: {replica: 3}",
             "config/prod.yaml: istiod.replica: unknown key; allowed keys: autoscaling, "
-            "extraValues, replicas, resources, spread (did you mean 'replicas'?)",
+            "extraValues, placement, replicas, resources, spread (did you mean 'replicas'?)",
             id="unknown-key",
         ),
         pytest.param(
