@@ -162,9 +162,10 @@ Tolerations = tuple[Toleration, ...]
 
 
 class Rollout(MeshModel):
-    """A RollingUpdate strategy: how many pods may be added, and how many may be
-    missing, while a new version replaces the old one. Both are given, so no
-    half of it silently comes from a chart default."""
+    """A RollingUpdate strategy: pods added and pods missing while a rollout runs.
+
+    Both are given, so that no half of it silently comes from a chart default.
+    """
 
     max_surge: RolloutAmount = Field(
         description="Pods above the desired count during a rollout, e.g. 1 or '25%'."
@@ -238,8 +239,10 @@ class Placement(MeshModel):
 
 
 class ZtunnelPlacement(MeshModel):
-    """Where ztunnel runs. Its chart fixes the priority class
-    (system-node-critical) and always selects Linux nodes."""
+    """Where ztunnel runs; its chart fixes the priority class and selects Linux nodes.
+
+    The priority class is system-node-critical, whatever the values say.
+    """
 
     node_selector: Labels = Field(
         default_factory=dict,
@@ -272,8 +275,11 @@ class ZtunnelPlacement(MeshModel):
 
 
 class CniPlacement(MeshModel):
-    """Where the CNI agent runs. Its chart fixes the priority class
-    (system-node-critical) and the node selector (Linux nodes)."""
+    """Where the CNI agent runs; its chart fixes the priority class and node selector.
+
+    They are system-node-critical and kubernetes.io/os: linux, whatever the
+    values say.
+    """
 
     tolerations: Tolerations | None = Field(
         default=None,
