@@ -47,7 +47,7 @@ def project(tmp_path: Path) -> Path:
 BAD_INPUTS = {
     "unknown-key": ("istiod: {replicas: 3, replica: 2}\n",
                     "bad.yaml: istiod.replica: unknown key; allowed keys: autoscaling, extraValues, "
-                    "replicas, resources, spread (did you mean 'replicas'?)"),
+                    "placement, replicas, resources, spread (did you mean 'replicas'?)"),
     "wrong-type": ("istiod: {replicas: [3]}\n",
                    "bad.yaml: istiod.replicas: got [3] (list); must be a valid integer"),
     "replicas-out-of-range": ("istiod: {replicas: 0}\n",

@@ -125,13 +125,13 @@ CASES = [
         pytest.param(
             'istiod: {"replica count": 2}',
             "config/prod.yaml: istiod['replica count']: unknown key; allowed keys: autoscaling, "
-            "extraValues, replicas, resources, spread (did you mean 'replicas'?)",
+            "extraValues, placement, replicas, resources, spread (did you mean 'replicas'?)",
             id="key-with-a-space",
         ),
         pytest.param(
             'istiod: {"replicas\\n": 2}',
             "config/prod.yaml: istiod['replicas\\n']: unknown key; allowed keys: autoscaling, "
-            "extraValues, replicas, resources, spread (did you mean 'replicas'?)",
+            "extraValues, placement, replicas, resources, spread (did you mean 'replicas'?)",
             id="key-with-a-line-break",
         ),
         pytest.param(

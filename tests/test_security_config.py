@@ -232,7 +232,9 @@ def error_for(text: str) -> str:
             "prod-extra-values-replace-ca, prod-floating-image-tag, prod-full-trace-sampling, "
             "prod-memory-limit-too-small, prod-mtls-not-strict, prod-mtls-override, "
             "prod-mtls-override-unknown-namespace, prod-no-default-deny, "
-            "prod-no-resource-requests, prod-self-signed-ca, prod-single-istiod, route-weights, "
+            "prod-no-priority-class, prod-no-resource-requests, "
+            "prod-node-agent-skips-tainted-nodes, prod-rollout-all-unavailable, "
+            "prod-self-signed-ca, prod-single-istiod, prod-tolerates-every-taint, route-weights, "
             "sidecar-scope-hides-allowed-call, "
             "unknown-chart-value, unknown-kind, unknown-version, unused-waiver",
             id="waiver-for-unknown-rule",
