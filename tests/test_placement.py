@@ -280,10 +280,17 @@ def test_ztunnel_kept_off_tainted_nodes_is_found(tolerations: str, found: bool) 
     assert placement_findings(text) == (expected if found else [])
 
 
-def test_a_toleration_with_a_key_and_exists_is_not_every_taint() -> None:
+@pytest.mark.parametrize(("toleration", "found"), [
+    ("{operator: Exists}", True),
+    ("{operator: Exists, effect: NoExecute}", True),
+    ("{operator: Exists, effect: PreferNoSchedule}", False),
+    ("{key: dedicated, operator: Exists}", False),
+])
+def test_which_tolerations_tolerate_every_taint(toleration: str, found: bool) -> None:
     text = PROD + (f"istiod: {{replicas: 2, {RESOURCES}, placement: {{priorityClassName: x, "
-                   "tolerations: [{key: dedicated, operator: Exists}]}}\n")
-    assert placement_findings(text) == []
+                   f"tolerations: [{toleration}]}}}}\n")
+    expected = [("prod-tolerates-every-taint", "istiod.placement.tolerations[0]")]
+    assert placement_findings(text) == (expected if found else [])
 
 
 def test_placement_rules_stay_silent_outside_production() -> None:

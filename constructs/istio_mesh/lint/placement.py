@@ -62,7 +62,9 @@ def tolerates_every_taint(config: MeshConfig) -> Iterator[Finding]:
         return
     for path, what, placement, _, _ in _workloads(config):
         for i, toleration in enumerate(placement.tolerations):
-            if toleration.tolerates_everything:
+            # A PreferNoSchedule taint only steers the scheduler; tolerating
+            # all of them keeps no pod anywhere it should not be.
+            if toleration.tolerates_everything and toleration.effect != "PreferNoSchedule":
                 effect = f" of effect {toleration.effect}" if toleration.effect else ""
                 yield finding("prod-tolerates-every-taint",
                               (*path, "placement", "tolerations", i),
