@@ -85,6 +85,14 @@ RULES: tuple[Rule, ...] = (
          "the config pins an Istio release other than the one the linter's data comes from"),
     Rule("unused-waiver", "warning",
          "a waiver names a rule that found nothing to waive"),
+    Rule("legacy-tracing", "warning",
+         "the config turns on legacy tracing (enableTracing, defaultConfig.tracing) instead of "
+         "extension providers and the Telemetry API"),
+    Rule("access-log-file-unused", "warning",
+         "mesh.accessLog.file is set but the mesh-wide Telemetry's access logging leaves out the "
+         "'envoy' provider that writes it"),
+    Rule("prod-trace-sampling-high", "warning",
+         "a production Telemetry traces more than 10% of requests"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
