@@ -97,12 +97,19 @@ def test_the_proto_check_finds_a_misspelt_provider_field() -> None:
     assert list(unknown_keys(values)) == ["extensionProviders[0].opentelemetry.prot", "trustDomians"]
 
 
-def test_prod_mesh_stack_carries_the_providers_and_trust_domain(synth: Synth) -> None:
+def test_prod_mesh_stack_carries_the_extension_providers(synth: Synth) -> None:
     istiod = release_values(helm_releases(synth.stack("prod-mesh"))["istiod"])
     assert istiod["meshConfig"]["extensionProviders"] == [
         {"name": "otel-tracing", "opentelemetry": {"service": COLLECTOR, "port": 4317}}]
-    assert istiod["meshConfig"]["trustDomain"] == "prod.example.com"
-    assert istiod["meshConfig"]["trustDomainAliases"] == ["cluster.local"]
+
+
+def test_the_fixture_mesh_stack_carries_its_trust_domain(synth: Synth) -> None:
+    stack = synth.stack("telemetry-mesh")
+    mesh = release_values(helm_releases(stack)["istiod"])["meshConfig"]
+    assert mesh["trustDomain"] == "staging.example.com"
+    assert mesh["trustDomainAliases"] == ["cluster.local", "old.example.com"]
+    # With no meshId, Istio's mesh ID is the trust domain, and so is the output.
+    assert stack["output"]["mesh_id"]["value"] == "staging.example.com"
 
 
 # --- Telemetry resources -----------------------------------------------------------
