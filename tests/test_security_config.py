@@ -224,15 +224,17 @@ def error_for(text: str) -> str:
         pytest.param(
             "lint: {waivers: [{rule: prod-access-logs, reason: audit}]}",
             "lint.waivers[0].rule: got 'prod-access-logs'; unknown rule (did you mean "
-            "'prod-access-logs-everywhere'?); allowed: crd-schema, empty-value, environment-unset, "
-            "ingress-closed-by-default-deny, istio-version-unchecked, old-api-version, "
+            "'prod-access-logs-everywhere'?); allowed: access-log-file-unused, crd-schema, "
+            "empty-value, environment-unset, "
+            "ingress-closed-by-default-deny, istio-version-unchecked, legacy-tracing, old-api-version, "
             "prod-access-logs-everywhere, prod-allow-from-every-namespace, "
             "prod-chart-repository-http, prod-demo-profile, prod-disruption-budget-blocks-drain, "
             "prod-egress-allow-any, prod-egress-public-wildcard, prod-extra-values-allow-any, "
             "prod-extra-values-replace-ca, prod-floating-image-tag, prod-full-trace-sampling, "
             "prod-memory-limit-too-small, prod-mtls-not-strict, prod-mtls-override, "
             "prod-mtls-override-unknown-namespace, prod-no-default-deny, "
-            "prod-no-resource-requests, prod-self-signed-ca, prod-single-istiod, route-weights, "
+            "prod-no-resource-requests, prod-self-signed-ca, prod-single-istiod, "
+            "prod-trace-sampling-high, route-weights, "
             "sidecar-scope-hides-allowed-call, "
             "unknown-chart-value, unknown-kind, unknown-version, unused-waiver",
             id="waiver-for-unknown-rule",

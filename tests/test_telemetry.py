@@ -304,3 +304,13 @@ def test_legacy_full_sampling_is_still_found_in_production() -> None:
     found = [(f.rule, f.path) for f in lint_config(config_from(text))]
     assert found == [("prod-full-trace-sampling", "mesh.tracing.sampling"),
                      ("legacy-tracing", "mesh.tracing.enabled")]
+
+
+def test_an_extra_telemetry_that_would_own_a_generated_one_is_refused() -> None:
+    text = (f"mesh:\n  extensionProviders: [{otel()}]\n  telemetry: {{tracing: {{providers: [otel]}}}}\n"
+            "extraResources:\n  - apiVersion: telemetry.istio.io/v1\n    kind: Telemetry\n"
+            "    metadata: {name: mesh-default, namespace: istio-system}\n"
+            "    spec: {tracing: [{randomSamplingPercentage: 5}]}\n")
+    assert refusal(text) == (
+        "test.yaml: extraResources[0].metadata.name: Telemetry istio-system/mesh-default is also "
+        "generated from this config's typed settings; rename it or change the setting instead")

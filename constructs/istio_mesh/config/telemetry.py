@@ -267,6 +267,19 @@ class TelemetryPolicy(MeshModel):
     def is_empty(self) -> bool:
         return self.tracing is None and self.access_logging is None and self.metrics is None
 
+    @property
+    def says_anything(self) -> bool:
+        """Whether its Telemetry resource would hold anything: a section set
+        with no field in it (``tracing: {}``) is left out of the resource."""
+        tracing, logging, metrics = self.tracing, self.access_logging, self.metrics
+        return bool(
+            (tracing and (tracing.providers or tracing.random_sampling_percentage is not None
+                          or tracing.disable_span_reporting is not None))
+            or (logging and (logging.providers or logging.disabled is not None
+                             or logging.filter is not None))
+            or (metrics and metrics.providers)
+        )
+
     def references(self) -> Iterator[tuple[tuple[str | int, ...], Signal, str]]:
         """(field path, section, provider name) of every provider named."""
         sections: list[tuple[Signal, TracingPolicy | AccessLoggingPolicy | MetricsPolicy | None]] = [

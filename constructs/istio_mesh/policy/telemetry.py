@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.objects import MESH_TELEMETRY_NAME, NAMESPACE_TELEMETRY_NAME, TELEMETRY_API
 from istio_mesh.config.telemetry import (
     AccessLoggingPolicy,
     MetricsPolicy,
@@ -19,12 +20,7 @@ from istio_mesh.config.telemetry import (
     TracingPolicy,
 )
 
-TELEMETRY_API = "telemetry.istio.io/v1"
 MONITORING_API = "monitoring.coreos.com/v1"
-MESH_TELEMETRY_NAME = "mesh-default"
-"""The mesh-wide Telemetry, in the root namespace (the name Istio's docs use)."""
-NAMESPACE_TELEMETRY_NAME = "namespace-default"
-"""Each namespace override's Telemetry."""
 PROXY_MONITOR_NAME = "envoy-stats-monitor"
 CONTROL_PLANE_MONITOR_NAME = "istio-component-monitor"
 
@@ -88,10 +84,10 @@ def telemetry_manifests(config: MeshConfig) -> list[dict[str, Any]]:
     in config order. A policy whose sections are all empty is left out."""
     settings = config.mesh.telemetry
     out = []
-    if telemetry_spec(settings):
+    if settings.says_anything:
         out.append(telemetry(MESH_TELEMETRY_NAME, config.istio_namespace, settings))
     for namespace, policy in settings.namespaces.items():
-        if telemetry_spec(policy):
+        if policy.says_anything:
             out.append(telemetry(NAMESPACE_TELEMETRY_NAME, namespace, policy))
     return out
 
