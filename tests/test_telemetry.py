@@ -257,6 +257,15 @@ def test_monitors_scrape_what_istio_documents(all_configs: dict[str, MeshConfig]
      "test.yaml: mesh.extensionProviders[0].opentelemetry.service: got 'http://collector:4317'; must be "
      "'[<namespace>/]<host name>' of a Kubernetes Service or ServiceEntry, e.g. "
      "'opentelemetry-collector.observability.svc.cluster.local'"),
+    ("mesh: {telemetry: {prometheusOperator: {interval: 15x}}}",
+     "test.yaml: mesh.telemetry.prometheusOperator.interval: got '15x'; must be a Prometheus "
+     "duration such as '15s', '1m' or '1m30s'"),
+    (f"mesh: {{extensionProviders: [{otel('a')}, {otel('b')}], telemetry: {{tracing: {{providers: [a, b]}}}}}}",
+     "test.yaml: mesh.telemetry.tracing.providers: got ['a', 'b']; Istio takes one tracing provider "
+     "per Telemetry; name one"),
+    ("mesh: {telemetry: {prometheusOperator: {labels: {'bad key!': x}}}}",
+     "test.yaml: mesh.telemetry.prometheusOperator.labels['bad key!']: label key 'bad key!': the name "
+     "must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
 ])
 def test_telemetry_refusals_have_exact_text(text: str, message: str) -> None:
     assert refusal(text) == message

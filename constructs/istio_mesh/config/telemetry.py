@@ -12,13 +12,14 @@ here, against the providers and against what each provider can do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
 from istio_mesh.config import names
-from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.base import DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
 
 Signal = Literal["tracing", "accessLogging", "metrics"]
@@ -44,6 +45,22 @@ def _service(value: str) -> str:
             "must be '[<namespace>/]<host name>' of a Kubernetes Service or ServiceEntry, e.g. "
             "'opentelemetry-collector.observability.svc.cluster.local'"
         )
+    return value
+
+
+_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+", re.ASCII)
+
+
+def _duration(value: str) -> str:
+    """A Prometheus duration, as the monitors' CRDs require."""
+    if not _DURATION.fullmatch(value):
+        raise ValueError("must be a Prometheus duration such as '15s', '1m' or '1m30s'")
+    return value
+
+
+def _one_tracing_provider(value: tuple[str, ...]) -> tuple[str, ...]:
+    if len(value) > 1:
+        raise ValueError("Istio takes one tracing provider per Telemetry; name one")
     return value
 
 
@@ -211,9 +228,8 @@ ProviderRef = DnsLabel
 class TracingPolicy(MeshModel):
     """The tracing section of a Telemetry resource."""
 
-    providers: tuple[ProviderRef, ...] = Field(
+    providers: Annotated[tuple[ProviderRef, ...], AfterValidator(_one_tracing_provider)] = Field(
         default=(),
-        max_length=1,
         description=(
             "The tracing provider (Istio takes one). Empty in a namespace override: the "
             "mesh-wide one."
@@ -301,13 +317,12 @@ class PrometheusOperator(MeshModel):
             "(istiod) in the root namespace. Needs prometheus-operator's CRDs in the cluster."
         ),
     )
-    labels: dict[str, str] = Field(
+    labels: Labels = Field(
         default_factory=dict,
         description="Labels on both monitors, e.g. release: prometheus, to match the Prometheus' selectors.",
     )
-    interval: str = Field(
+    interval: Annotated[str, AfterValidator(_duration)] = Field(
         default="15s",
-        pattern=r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
         description="Scrape interval (a Prometheus duration such as '15s' or '1m').",
     )
 
