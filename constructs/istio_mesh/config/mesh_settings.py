@@ -98,7 +98,7 @@ class MeshSettings(MeshModel):
         description=(
             "Mesh ID (the istiod chart's global.meshID); every cluster of a multicluster "
             "mesh must use the same one, and changing it later is disruptive. Unset: "
-            "Istio uses the trust domain, 'cluster.local'."
+            "Istio uses the trust domain (trustDomain, default 'cluster.local')."
         ),
     )
     access_log: AccessLog = Field(default_factory=AccessLog, description="Access logs.")
