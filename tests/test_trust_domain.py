@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import config_from
+from conftest import CONFIG_DIR, config_from
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.policy.authorization import allow_policies
@@ -102,9 +102,9 @@ def test_clusters_of_a_mesh_must_accept_each_others_trust_domain(tmp_path: Path)
     with pytest.raises(ConfigError) as caught:
         load_fleet(path)
     assert caught.value.problems == (
-        "meshes.mesh1.clusters.east.mesh.trustDomain: cluster 'east' does not accept cluster "
-        "'west''s trust domain 'west.example'; every cluster of a mesh needs the same trust "
-        "domain or the other's in trustDomainAliases",)
+        "meshes.mesh1.clusters.east.mesh.trustDomain: cluster 'east' does not accept trust "
+        "domain 'west.example' of cluster 'west'; every cluster of a mesh needs the same trust "
+        "domain or the others' in trustDomainAliases",)
 
 
 def test_aliases_that_cover_each_other_make_a_mesh(tmp_path: Path) -> None:
@@ -118,3 +118,20 @@ def test_aliases_that_cover_each_other_make_a_mesh(tmp_path: Path) -> None:
 def test_the_same_trust_domain_everywhere_is_a_mesh(tmp_path: Path) -> None:
     members = load_fleet(fleet(tmp_path, "{trustDomain: corp.example}", "{trustDomain: corp.example}"))
     assert sorted(members) == ["east", "west"]
+
+
+def test_an_alias_on_one_side_only_is_not_enough(tmp_path: Path) -> None:
+    path = fleet(tmp_path, "{trustDomain: east.example, trustDomainAliases: [west.example]}",
+                 "{trustDomain: west.example}")
+    with pytest.raises(ConfigError) as caught:
+        load_fleet(path)
+    assert caught.value.problems == (
+        "meshes.mesh1.clusters.west.mesh.trustDomain: cluster 'west' does not accept trust "
+        "domain 'east.example' of cluster 'east'; every cluster of a mesh needs the same trust "
+        "domain or the others' in trustDomainAliases",)
+
+
+def test_shipped_fleets_share_istios_default_trust_domain() -> None:
+    for path in sorted((CONFIG_DIR / "fleets").glob("*.yaml")):
+        members = load_fleet(path)
+        assert {m.mesh.effective_trust_domain for m in members.values()} == {"cluster.local"}, path

@@ -255,8 +255,8 @@ class _Mesh:
         for cluster, other, theirs in untrusted_trust_domains(self.members):
             yield (
                 f"{self.at(cluster, 'mesh', 'trustDomain')}: cluster {cluster!a} does not accept "
-                f"cluster {other!a}'s trust domain {theirs!a}; every cluster of a mesh needs the "
-                f"same trust domain or the other's in trustDomainAliases"
+                f"trust domain {theirs!a} of cluster {other!a}; every cluster of a mesh needs the "
+                f"same trust domain or the others' in trustDomainAliases"
             )
             return
 
