@@ -35,7 +35,7 @@ def test_the_configs_generate_objects_of_every_kind(all_configs: dict[str, MeshC
     kinds = {kind for config in all_configs.values() for _, kind, _, _ in built(config)}
     assert kinds == {
         "AuthorizationPolicy", "DestinationRule", "Gateway", "PeerAuthentication",
-        "ServiceEntry", "Sidecar", "VirtualService",
+        "ServiceEntry", "Sidecar", "Telemetry", "VirtualService",
     }
 
 

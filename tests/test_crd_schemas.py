@@ -23,13 +23,16 @@ def _all_manifests(synth: Synth) -> dict[str, dict[str, Any]]:
 
 def test_every_manifest_is_a_known_kind(synth: Synth) -> None:
     # Istio kinds are validated against the CRDs below; the rest are the
-    # revision tags' built-in kinds and the waypoints' Gateway API Gateway.
+    # revision tags' built-in kinds, the waypoints' Gateway API Gateway and
+    # the prometheus-operator monitors (validated in test_telemetry.py).
     kinds = {(m["apiVersion"], m["kind"]) for m in _all_manifests(synth).values()}
     istio = {k for k in kinds if k[0].split("/")[0].endswith(".istio.io")}
     assert kinds - istio == {
         ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
         ("v1", "Service"),
         ("gateway.networking.k8s.io/v1", "Gateway"),
+        ("monitoring.coreos.com/v1", "PodMonitor"),
+        ("monitoring.coreos.com/v1", "ServiceMonitor"),
     }
 
 
@@ -61,6 +64,7 @@ def test_every_generated_kind_is_covered_by_the_schema_check(synth: Synth) -> No
         ("networking.istio.io/v1", "VirtualService"),
         ("networking.istio.io/v1", "DestinationRule"),
         ("networking.istio.io/v1", "Sidecar"),
+        ("telemetry.istio.io/v1", "Telemetry"),
     }
 
 

@@ -53,8 +53,8 @@ EXPECTED = {
     "prod-access-logs-everywhere": (
         "warning [prod-access-logs-everywhere] mesh.accessLog.file: is '/dev/stdout': every proxy "
         "logs every request, which costs CPU and log storage at production volume",
-        "fix: turn it off and log where needed with a Telemetry resource (telemetry.istio.io/v1, "
-        "accessLogging) in extraResources"),
+        "fix: turn it off and log where needed with "
+        "mesh.telemetry.namespaces.<namespace>.accessLogging"),
     "prod-no-resource-requests": (
         "warning [prod-no-resource-requests] istiod.resources: sets no requests: the chart's "
         "defaults (500m CPU, 2Gi) apply, which were not sized for this cluster",
@@ -108,8 +108,9 @@ EXPECTED = {
         "change what is installed",
         "fix: use the https:// or oci:// address of the repository"),
     "prod-full-trace-sampling": (
-        "warning [prod-full-trace-sampling] mesh.tracing.sampling: is 100: every request is "
-        "traced, which costs proxy CPU and tracing storage at production volume",
+        "warning [prod-full-trace-sampling] mesh.telemetry.tracing.randomSamplingPercentage: is "
+        "100: every request is traced, which costs proxy CPU and tracing storage at production "
+        "volume",
         "fix: sample a small share (1 is usual) and trace more with a Telemetry resource where "
         "needed"),
     "prod-mtls-override-unknown-namespace": (
@@ -187,6 +188,23 @@ EXPECTED = {
         "workloads that tolerate the taint still run there, outside the mesh's traffic handling",
         "fix: keep {operator: Exists, effect: NoSchedule} and {operator: Exists, effect: "
         "NoExecute} in the list, or leave tolerations unset"),
+    "legacy-tracing": (
+        "warning [legacy-tracing] mesh.tracing.enabled: is true: legacy tracing (meshConfig "
+        "enableTracing, defaultConfig.tracing), which Istio keeps for compatibility only",
+        "fix: define a tracing provider in mesh.extensionProviders and set mesh.telemetry.tracing "
+        "(see docs/telemetry.md#legacy-tracing)"),
+    "access-log-file-unused": (
+        "warning [access-log-file-unused] mesh.accessLog.file: is '/dev/stdout', but the "
+        "mesh-wide Telemetry's accessLogging does not name the 'envoy' provider, so no proxy "
+        "writes it",
+        "fix: add envoy to mesh.telemetry.accessLogging.providers, or remove mesh.accessLog.file "
+        "(see docs/telemetry.md#access-logs)"),
+    "prod-trace-sampling-high": (
+        "warning [prod-trace-sampling-high] mesh.telemetry.namespaces.shop.tracing."
+        "randomSamplingPercentage: is 50: more than 10% of requests are traced, which costs "
+        "proxy CPU and tracing storage at production volume",
+        "fix: sample 1 to 10 percent mesh-wide and raise it in the namespace being investigated, "
+        "for as long as needed"),
 }
 
 
@@ -441,7 +459,8 @@ def test_an_allow_rule_from_every_namespace_narrowed_by_port_is_not_found() -> N
 
 def test_guardrails_stay_silent_outside_production() -> None:
     for rule in ("prod-floating-image-tag", "prod-extra-values-allow-any", "prod-chart-repository-http",
-                 "prod-full-trace-sampling", "prod-mtls-override-unknown-namespace"):
+                 "prod-full-trace-sampling", "prod-mtls-override-unknown-namespace",
+                 "prod-trace-sampling-high"):
         text = (LINT_FIXTURES / f"{rule}.yaml").read_text().replace(
             "environment: production", "environment: staging")
         assert [f.rule for f in lint_config(config_from(text))] == [], rule

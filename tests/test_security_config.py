@@ -224,8 +224,9 @@ def error_for(text: str) -> str:
         pytest.param(
             "lint: {waivers: [{rule: prod-access-logs, reason: audit}]}",
             "lint.waivers[0].rule: got 'prod-access-logs'; unknown rule (did you mean "
-            "'prod-access-logs-everywhere'?); allowed: crd-schema, empty-value, environment-unset, "
-            "ingress-closed-by-default-deny, istio-version-unchecked, old-api-version, "
+            "'prod-access-logs-everywhere'?); allowed: access-log-file-unused, crd-schema, "
+            "empty-value, environment-unset, "
+            "ingress-closed-by-default-deny, istio-version-unchecked, legacy-tracing, old-api-version, "
             "prod-access-logs-everywhere, prod-allow-from-every-namespace, "
             "prod-chart-repository-http, prod-demo-profile, prod-disruption-budget-blocks-drain, "
             "prod-egress-allow-any, prod-egress-public-wildcard, prod-extra-values-allow-any, "
@@ -234,7 +235,8 @@ def error_for(text: str) -> str:
             "prod-mtls-override-unknown-namespace, prod-no-default-deny, "
             "prod-no-priority-class, prod-no-resource-requests, "
             "prod-node-agent-skips-tainted-nodes, prod-rollout-all-unavailable, "
-            "prod-self-signed-ca, prod-single-istiod, prod-tolerates-every-taint, route-weights, "
+            "prod-self-signed-ca, prod-single-istiod, prod-tolerates-every-taint, "
+            "prod-trace-sampling-high, route-weights, "
             "sidecar-scope-hides-allowed-call, "
             "unknown-chart-value, unknown-kind, unknown-version, unused-waiver",
             id="waiver-for-unknown-rule",

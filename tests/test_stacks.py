@@ -153,6 +153,7 @@ def test_release_addresses_are_stable(synth: Synth) -> None:
         "sidecar_legacy-billing_default",
         "sidecar_payments_default",
         "sidecar_shop_default",
+        "telemetry_istio-system_mesh-default",
         "virtual_service_istio-system_stripe-api",
     ]
     assert sorted(synth.stack("prod-mesh")["resource"]["kubernetes_secret_v1"]) == ["cacerts"]

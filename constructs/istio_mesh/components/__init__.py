@@ -23,6 +23,7 @@ from istio_mesh.components.release import IstioChart
 from istio_mesh.components.revision_tag import RevisionTag
 from istio_mesh.components.secret import WriteOnlySecret
 from istio_mesh.components.sidecar_scope import SidecarScope
+from istio_mesh.components.telemetry import PrometheusMonitors, TelemetryResources
 from istio_mesh.components.waypoint import Waypoint
 from istio_mesh.components.ztunnel import Ztunnel
 
@@ -45,9 +46,11 @@ __all__ = [
     "MeshOutputs",
     "PeerAuthentication",
     "PluginCaCerts",
+    "PrometheusMonitors",
     "RemoteSecrets",
     "RevisionTag",
     "SidecarScope",
+    "TelemetryResources",
     "Waypoint",
     "WriteOnlySecret",
     "Ztunnel",

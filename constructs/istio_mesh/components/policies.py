@@ -10,6 +10,7 @@ from istio_mesh.components.manifest import IstioManifest
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
 from istio_mesh.components.sidecar_scope import SidecarScope
+from istio_mesh.components.telemetry import PrometheusMonitors, TelemetryResources
 from istio_mesh.components.upstream import Rendered
 from istio_mesh.components.waypoint import Waypoint
 from istio_mesh.config.models import MeshConfig
@@ -22,7 +23,8 @@ class IstioPolicies(Construct):
     """Namespaces onboarded to the mesh, their PeerAuthentication policies,
     the waypoints of ambient namespaces, and the security pack:
     AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
-    resources and a multicluster mesh's cross-network Gateways.
+    resources, a multicluster mesh's cross-network Gateways, Telemetry
+    resources and prometheus-operator monitors.
 
     Renders the config's policies plan (:func:`istio_mesh.plan.policies_plan`).
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
@@ -79,4 +81,10 @@ class IstioPolicies(Construct):
         )
         self.cross_network = CrossNetworkGateways(
             self, "cross-network", items=self.plan.cross_network, rendered=rendered, provider=provider
+        )
+        self.telemetry = TelemetryResources(
+            self, "telemetry", items=self.plan.telemetry, rendered=rendered, provider=provider
+        )
+        self.monitors = PrometheusMonitors(
+            self, "monitors", items=self.plan.monitors, rendered=rendered, provider=provider
         )

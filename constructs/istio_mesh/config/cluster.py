@@ -30,6 +30,7 @@ from istio_mesh.config.protection import ProtectionSettings
 from istio_mesh.config.revision_rules import check_ambient, check_revisions
 from istio_mesh.config.security import AuthorizationSettings, CertificateAuthority, check_authorization
 from istio_mesh.config.sidecars import SidecarScopeSettings, check_sidecar_scope
+from istio_mesh.config.trust_domain import check_principal_trust_domains
 
 
 class MeshConfig(MeshModel):
@@ -145,6 +146,7 @@ class MeshConfig(MeshModel):
         check_ambient(self)
         check_egress(self)
         check_authorization(self)
+        check_principal_trust_domains(self)
         check_sidecar_scope(self)
         check_extra_resources(self)
         check_multicluster(self)

@@ -43,7 +43,7 @@ from istio_mesh.config.describe import describe_validation_error
 from istio_mesh.config.document import document_problems
 from istio_mesh.config.errors import ConfigError, format_path
 from istio_mesh.config.merge import deep_merge
-from istio_mesh.config.multicluster import EASTWEST_KIND, MulticlusterSettings
+from istio_mesh.config.multicluster import EASTWEST_KIND, MulticlusterSettings, untrusted_trust_domains
 from istio_mesh.config.reader import read_text, read_yaml
 
 FLEET_DIRECTORY = "fleets"
@@ -220,7 +220,8 @@ def _derive(mesh: str, clusters: dict[str, dict[str, Any]]) -> None:
 def check_mesh(mesh: str, members: Mapping[str, MeshConfig]) -> list[str]:
     """Rules across the clusters of one mesh; each message names both clusters."""
     group = _Mesh(mesh, dict(members))
-    return [*group.mesh_ids(), *group.root_cas(), *group.remotes(), *group.networks()]
+    return [*group.mesh_ids(), *group.trust_domains(), *group.root_cas(), *group.remotes(),
+            *group.networks()]
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,15 @@ class _Mesh:
                     f"cluster {first!a} ({expected.mesh.mesh_id!a}); every cluster of a "
                     f"mesh needs the same mesh ID"
                 )
+
+    def trust_domains(self) -> Iterator[str]:
+        for cluster, other, theirs in untrusted_trust_domains(self.members):
+            yield (
+                f"{self.at(cluster, 'mesh', 'trustDomain')}: cluster {cluster!a} does not accept "
+                f"trust domain {theirs!a} of cluster {other!a}; every cluster of a mesh needs the "
+                f"same trust domain or the others' in trustDomainAliases"
+            )
+            return
 
     def root_cas(self) -> Iterator[str]:
         if len(self.members) < 2:

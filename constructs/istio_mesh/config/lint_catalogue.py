@@ -93,6 +93,14 @@ RULES: tuple[Rule, ...] = (
          "a production rollout may take every replica (or every node's agent) down at once"),
     Rule("prod-node-agent-skips-tainted-nodes", "warning",
          "a production CNI agent or ztunnel no longer tolerates every taint"),
+    Rule("legacy-tracing", "warning",
+         "the config turns on legacy tracing (enableTracing, defaultConfig.tracing) instead of "
+         "extension providers and the Telemetry API"),
+    Rule("access-log-file-unused", "warning",
+         "mesh.accessLog.file is set but the mesh-wide Telemetry's access logging leaves out the "
+         "'envoy' provider that writes it"),
+    Rule("prod-trace-sampling-high", "warning",
+         "a production Telemetry traces more than 10% of requests"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

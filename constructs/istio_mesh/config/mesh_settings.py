@@ -9,12 +9,34 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from istio_mesh.config import names
+from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.base import MeshModel, ResourceList, Resources
+from istio_mesh.config.telemetry import (
+    ExtensionProvider,
+    TelemetrySettings,
+    check_provider_references,
+)
 
 # The istiod chart's default sidecar limits (global.proxy.resources.limits).
 PROXY_CHART_LIMITS = ResourceList(cpu="2000m", memory="1024Mi")
 
+DEFAULT_TRUST_DOMAIN = "cluster.local"
+"""Istio's trust domain when meshConfig.trustDomain is not set."""
 
+
+def trust_domain(value: str) -> str:
+    """Istio's own rule (ValidateTrustDomain): DNS-1123 labels joined by dots.
+    The trust domain is the first part of every workload's SPIFFE identity,
+    ``spiffe://<trust domain>/ns/<namespace>/sa/<service account>``."""
+    if not names.is_dns_subdomain(value):
+        raise ValueError(
+            "must be a trust domain: DNS-1123 labels (lowercase letters, digits and '-') "
+            "joined by '.', at most 253 characters, e.g. 'prod.example.com'"
+        )
+    return value
+
+
+TrustDomain = Annotated[str, AfterValidator(trust_domain)]
 
 class OutboundTrafficPolicy(str, Enum):
     """meshConfig.outboundTrafficPolicy.mode."""
@@ -37,7 +59,9 @@ class AccessLog(MeshModel):
 
 
 class Tracing(MeshModel):
-    """Distributed tracing from the proxies."""
+    """Legacy distributed tracing (meshConfig enableTracing and
+    defaultConfig.tracing). Superseded by extensionProviders and
+    telemetry.tracing; kept for configs that set it, with a lint warning."""
 
     enabled: bool = Field(default=False, description="Proxies emit trace spans.")
     sampling: float = Field(
@@ -74,11 +98,46 @@ class MeshSettings(MeshModel):
         description=(
             "Mesh ID (the istiod chart's global.meshID); every cluster of a multicluster "
             "mesh must use the same one, and changing it later is disruptive. Unset: "
-            "Istio uses the trust domain, 'cluster.local'."
+            "Istio uses the trust domain (trustDomain, default 'cluster.local')."
         ),
     )
     access_log: AccessLog = Field(default_factory=AccessLog, description="Access logs.")
-    tracing: Tracing = Field(default_factory=Tracing, description="Tracing.")
+    tracing: Tracing = Field(
+        default_factory=Tracing,
+        description=(
+            "Legacy tracing (enableTracing, defaultConfig.tracing); use extensionProviders and "
+            "telemetry.tracing instead."
+        ),
+    )
+    trust_domain: TrustDomain | None = Field(
+        default=None,
+        description=(
+            "Trust domain of workload identities (meshConfig.trustDomain), e.g. "
+            "'prod.example.com'. Unset: 'cluster.local'. Every cluster of a multicluster "
+            "mesh needs the same one, or each other's in trustDomainAliases."
+        ),
+    )
+    trust_domain_aliases: tuple[TrustDomain, ...] = Field(
+        default=(),
+        description=(
+            "Other trust domains whose identities count as this mesh's "
+            "(meshConfig.trustDomainAliases), e.g. the old one during a migration."
+        ),
+    )
+    extension_providers: tuple[ExtensionProvider, ...] = Field(
+        default=(),
+        description=(
+            "Where telemetry goes (meshConfig.extensionProviders): OpenTelemetry or Zipkin "
+            "tracing, OpenTelemetry or file access logs, Prometheus metrics."
+        ),
+    )
+    telemetry: TelemetrySettings = Field(
+        default_factory=TelemetrySettings,
+        description=(
+            "Telemetry API resources: mesh-wide defaults in the root namespace, per-namespace "
+            "overrides, and Prometheus-operator monitors."
+        ),
+    )
     outbound_traffic_policy: OutboundTrafficPolicy = Field(
         default=OutboundTrafficPolicy.ALLOW_ANY,
         description="REGISTRY_ONLY blocks calls to hosts not in the service registry.",
@@ -95,3 +154,26 @@ class MeshSettings(MeshModel):
         description="Sidecars answer DNS queries (needed for ServiceEntry hosts without DNS).",
     )
     proxy: ProxySettings = Field(default_factory=ProxySettings, description="Sidecar defaults.")
+
+    @model_validator(mode="after")
+    def _telemetry_and_trust(self) -> MeshSettings:
+        check_provider_references(self.extension_providers, self.telemetry)
+        for i, alias in enumerate(self.trust_domain_aliases):
+            if alias == self.effective_trust_domain:
+                raise RuleViolation(
+                    ("trustDomainAliases", i),
+                    f"{alias!a} is the trust domain itself; list only other trust domains",
+                )
+            if alias in self.trust_domain_aliases[:i]:
+                raise RuleViolation(("trustDomainAliases", i), f"{alias!a} is listed twice")
+        return self
+
+    @property
+    def effective_trust_domain(self) -> str:
+        """The trust domain Istio uses: the configured one or its default."""
+        return self.trust_domain or DEFAULT_TRUST_DOMAIN
+
+    @property
+    def trust_domains(self) -> tuple[str, ...]:
+        """Every trust domain whose identities this mesh accepts as its own."""
+        return (self.effective_trust_domain, *self.trust_domain_aliases)

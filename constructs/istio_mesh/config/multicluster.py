@@ -13,6 +13,7 @@ section, so they cannot disagree. Rules that need every cluster of the mesh
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field
@@ -109,6 +110,23 @@ class MulticlusterSettings(MeshModel):
     @property
     def is_remote(self) -> bool:
         return self.role == "remote"
+
+
+def untrusted_trust_domains(members: Mapping[str, MeshConfig]) -> Iterator[tuple[str, str, str]]:
+    """(cluster, other cluster, other's trust domain) for each pair where
+    ``cluster`` would not accept the other's workload identities.
+
+    A proxy accepts a peer whose SPIFFE identity is in its own trust domain
+    or one of its aliases, and authorization policies match ``cluster.local``
+    principals against exactly those; so every cluster of a mesh needs the
+    same trust domain, or each other's in ``trustDomainAliases``.
+    """
+    for cluster, config in members.items():
+        accepted = config.mesh.trust_domains
+        for other, peer in members.items():
+            theirs = peer.mesh.effective_trust_domain
+            if other != cluster and theirs not in accepted:
+                yield cluster, other, theirs
 
 
 def remote_variable_prefix(cluster: str) -> str:

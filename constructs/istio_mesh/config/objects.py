@@ -30,6 +30,11 @@ PEER_AUTHENTICATION_NAME = "default"
 """Each namespace's PeerAuthentication; no selector, so it covers the namespace."""
 SIDECAR_NAME = "default"
 """A namespace's Sidecar without a workload selector; Istio allows one per namespace."""
+TELEMETRY_API = "telemetry.istio.io/v1"
+MESH_TELEMETRY_NAME = "mesh-default"
+"""The mesh-wide Telemetry, in the root namespace (the name Istio's docs use)."""
+NAMESPACE_TELEMETRY_NAME = "namespace-default"
+"""Each namespace override's Telemetry."""
 CROSS_NETWORK_GATEWAY = "cross-network-gateway"
 ISTIOD_GATEWAY = "istiod-gateway"
 ISTIOD_VIRTUAL_SERVICE = "istiod-vs"
@@ -71,10 +76,12 @@ def generated_identities(config: MeshConfig) -> list[Identity]:
         *_egress_objects(config),
         *_sidecars(config),
         *_multicluster_objects(config),
+        *_telemetries(config),
     ]
 
 
 _SECURITY = SECURITY_API.rpartition("/")[0]
+_TELEMETRY = TELEMETRY_API.rpartition("/")[0]
 _NETWORKING = NETWORKING_API.rpartition("/")[0]
 
 
@@ -130,3 +137,12 @@ def _multicluster_objects(config: MeshConfig) -> list[Identity]:
     if eastwest and config.multicluster.external_istiod:
         out[1:1] = [("Gateway", root, ISTIOD_GATEWAY), ("VirtualService", root, ISTIOD_VIRTUAL_SERVICE)]
     return [(_NETWORKING, *item) for item in out]
+
+
+def _telemetries(config: MeshConfig) -> list[Identity]:
+    """The mesh-wide Telemetry and each override, when they say anything."""
+    settings = config.mesh.telemetry
+    out = [(config.istio_namespace, MESH_TELEMETRY_NAME)] if settings.says_anything else []
+    out += [(ns, NAMESPACE_TELEMETRY_NAME) for ns, policy in settings.namespaces.items()
+            if policy.says_anything]
+    return [(_TELEMETRY, "Telemetry", ns, name) for ns, name in out]

@@ -222,14 +222,44 @@ def chart_repository_http(config: MeshConfig) -> Iterator[Finding]:
                       "use the https:// or oci:// address of the repository")
 
 
-def full_trace_sampling(config: MeshConfig) -> Iterator[Finding]:
+def _sampling(config: MeshConfig) -> Iterator[tuple[Path, float]]:
+    """(field path, percentage) of every sampling rate the config sets:
+    legacy tracing's and each Telemetry's."""
     tracing = config.mesh.tracing
-    if production(config) and tracing.enabled and tracing.sampling >= 100:
-        yield finding("prod-full-trace-sampling", ("mesh", "tracing", "sampling"),
-                      f"is {tracing.sampling:g}: every request is traced, which costs proxy "
-                      f"CPU and tracing storage at production volume",
-                      "sample a small share (1 is usual) and trace more with a Telemetry "
-                      "resource where needed")
+    if tracing.enabled:
+        yield ("mesh", "tracing", "sampling"), tracing.sampling
+    for where, policy in config.mesh.telemetry.policies():
+        rate = policy.tracing.random_sampling_percentage if policy.tracing else None
+        if rate is not None:
+            yield ("mesh", "telemetry", *where, "tracing", "randomSamplingPercentage"), rate
+
+
+def full_trace_sampling(config: MeshConfig) -> Iterator[Finding]:
+    if not production(config):
+        return
+    for path, rate in _sampling(config):
+        if rate >= 100:
+            yield finding("prod-full-trace-sampling", path,
+                          f"is {rate:g}: every request is traced, which costs proxy "
+                          f"CPU and tracing storage at production volume",
+                          "sample a small share (1 is usual) and trace more with a Telemetry "
+                          "resource where needed")
+
+
+HIGH_SAMPLING = 10.0
+"""Above this share, tracing a production mesh costs more than it tells."""
+
+
+def trace_sampling_high(config: MeshConfig) -> Iterator[Finding]:
+    if not production(config):
+        return
+    for path, rate in _sampling(config):
+        if HIGH_SAMPLING < rate < 100 and path[1] == "telemetry":
+            yield finding("prod-trace-sampling-high", path,
+                          f"is {rate:g}: more than {HIGH_SAMPLING:g}% of requests are traced, "
+                          f"which costs proxy CPU and tracing storage at production volume",
+                          "sample 1 to 10 percent mesh-wide and raise it in the namespace "
+                          "being investigated, for as long as needed")
 
 
 def mtls_override_unknown_namespace(config: MeshConfig) -> Iterator[Finding]:
@@ -250,4 +280,5 @@ GUARDRAILS = (
     floating_image_tag, extra_values_allow_any, extra_values_replace_ca, egress_public_wildcard,
     allow_from_every_namespace, disruption_budget_blocks_drain, memory_limits_too_small,
     chart_repository_http, full_trace_sampling, mtls_override_unknown_namespace,
+    trace_sampling_high,
 )

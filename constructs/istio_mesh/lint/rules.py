@@ -118,8 +118,8 @@ def prod_access_logs(config: MeshConfig) -> Iterator[Finding]:
         yield finding("prod-access-logs-everywhere", ("mesh", "accessLog", "file"),
                       f"is {config.mesh.access_log.file!a}: every proxy logs every request, "
                       f"which costs CPU and log storage at production volume",
-                      "turn it off and log where needed with a Telemetry resource "
-                      "(telemetry.istio.io/v1, accessLogging) in extraResources")
+                      "turn it off and log where needed with "
+                      "mesh.telemetry.namespaces.<namespace>.accessLogging")
 
 
 def prod_resource_requests(config: MeshConfig) -> Iterator[Finding]:
@@ -260,8 +260,47 @@ def version_unchecked(config: MeshConfig) -> Iterator[Finding]:
                       f"review them against Istio {config.istio.version}'s CRDs and chart values")
 
 
+TELEMETRY_DOC = "docs/telemetry.md"
+
+
+def legacy_tracing(config: MeshConfig) -> Iterator[Finding]:
+    """Legacy tracing still works, but it is configured per mesh only, has no
+    per-namespace overrides and is not where Istio adds features."""
+    fix = ("define a tracing provider in mesh.extensionProviders and set "
+           f"mesh.telemetry.tracing (see {TELEMETRY_DOC}#legacy-tracing)")
+    if config.mesh.tracing.enabled:
+        yield finding("legacy-tracing", ("mesh", "tracing", "enabled"),
+                      "is true: legacy tracing (meshConfig enableTracing, "
+                      "defaultConfig.tracing), which Istio keeps for compatibility only", fix)
+    for path, istiod in istiods(config):
+        mesh = istiod.extra_values.get("meshConfig")
+        if not isinstance(mesh, Mapping):
+            continue
+        default_config = mesh.get("defaultConfig")
+        keys: list[tuple[str, ...]] = [("enableTracing",)] if "enableTracing" in mesh else []
+        if isinstance(default_config, Mapping) and "tracing" in default_config:
+            keys.append(("defaultConfig", "tracing"))
+        for key in keys:
+            yield finding("legacy-tracing", (*path, "extraValues", "meshConfig", *key),
+                          "sets legacy tracing, which Istio keeps for compatibility only", fix)
+
+
+def access_log_file_unused(config: MeshConfig) -> Iterator[Finding]:
+    """Where a Telemetry configures access logging, Istio no longer falls
+    back to meshConfig.accessLogFile; only the built-in 'envoy' provider
+    writes that file."""
+    logging = config.mesh.telemetry.access_logging
+    if config.mesh.access_log.file and logging is not None and "envoy" not in logging.providers:
+        yield finding("access-log-file-unused", ("mesh", "accessLog", "file"),
+                      f"is {config.mesh.access_log.file!a}, but the mesh-wide Telemetry's "
+                      f"accessLogging does not name the 'envoy' provider, so no proxy writes it",
+                      "add envoy to mesh.telemetry.accessLogging.providers, or remove "
+                      f"mesh.accessLog.file (see {TELEMETRY_DOC}#access-logs)")
+
+
 CHECKS: tuple[Check, ...] = (
     environment_unset, prod_mtls, prod_single_istiod, prod_demo_profile, prod_egress,
     prod_access_logs, prod_resource_requests, prod_default_deny, prod_ca, ingress_closed,
     sidecar_scope_hides_call, route_weights, extra_resource_schemas, chart_values, version_unchecked,
+    legacy_tracing, access_log_file_unused,
 )

@@ -21,6 +21,7 @@ from istio_mesh.policy.egress import egress_manifests
 from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication, waypoint
 from istio_mesh.policy.multicluster import multicluster_manifests
 from istio_mesh.policy.sidecars import sidecar_manifests
+from istio_mesh.policy.telemetry import monitor_manifests, telemetry_manifests
 
 EXTRA_PREFIX = "extra_"
 """Keeps user objects' Terraform addresses apart from generated ones."""
@@ -41,6 +42,11 @@ class PoliciesPlan:
     sidecars: tuple[ManifestItem, ...]
     extra_resources: tuple[ManifestItem, ...]
     cross_network: tuple[ManifestItem, ...]
+    telemetry: tuple[ManifestItem, ...] = ()
+    """The mesh-wide Telemetry (root namespace), then each namespace override."""
+    monitors: tuple[ManifestItem, ...] = ()
+    """prometheus-operator's PodMonitor and ServiceMonitor, when enabled: the
+    cluster must have their CRDs (this library does not install them)."""
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -60,6 +66,8 @@ class PoliciesPlan:
             *self.sidecars,
             *self.extra_resources,
             *self.cross_network,
+            *self.telemetry,
+            *self.monitors,
         )
 
 
@@ -129,4 +137,6 @@ def policies_plan(config: MeshConfig) -> PoliciesPlan:
             (extra.manifest() for extra in config.extra_resources), prefix=EXTRA_PREFIX
         ),
         cross_network=place.manifests(multicluster_manifests(config)),
+        telemetry=place.manifests(telemetry_manifests(config)),
+        monitors=place.manifests(monitor_manifests(config)),
     )

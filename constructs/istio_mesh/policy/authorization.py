@@ -23,7 +23,9 @@ from istio_mesh.config.gateways import gateway_pod_labels
 
 TRUST_DOMAIN = "cluster.local"
 """Istio reads ``cluster.local`` in a policy's principals as "this mesh's trust
-domain and its aliases", so policies survive a trust domain change."""
+domain and its aliases" (mesh.trustDomain, mesh.trustDomainAliases), so the
+generated principals stay ``cluster.local`` whatever the configured trust
+domain is, and policies survive a trust domain change."""
 
 
 def principal(namespace: str, service_account: str) -> str:

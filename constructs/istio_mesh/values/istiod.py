@@ -79,7 +79,14 @@ def istiod_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
 
 def mesh_config(config: MeshConfig) -> dict[str, Any]:
     """``meshConfig``: every setting the config owns is written out, even at its
-    default, so the mesh does not change when a chart's defaults do."""
+    default, so the mesh does not change when a chart's defaults do.
+
+    ``enableTracing: false`` stays when legacy tracing is off: Istio ignores it
+    for proxies a Telemetry resource traces and otherwise it keeps the legacy
+    Zipkin default from sending spans nowhere. ``defaultConfig.tracing`` is
+    written only for configs that turn legacy tracing on. The trust domain
+    and its aliases are written only when set (Istio's default is
+    ``cluster.local``)."""
     mesh = config.mesh
     default_config: dict[str, Any] = {
         "holdApplicationUntilProxyStarts": mesh.hold_application_until_proxy_starts,
@@ -102,4 +109,10 @@ def mesh_config(config: MeshConfig) -> dict[str, Any]:
     }
     if mesh.access_log.format:
         out["accessLogFormat"] = mesh.access_log.format
+    if mesh.trust_domain is not None:
+        out["trustDomain"] = mesh.trust_domain
+    if mesh.trust_domain_aliases:
+        out["trustDomainAliases"] = list(mesh.trust_domain_aliases)
+    if mesh.extension_providers:
+        out["extensionProviders"] = [p.to_values() for p in mesh.extension_providers]
     return out
