@@ -6,6 +6,7 @@ from istio_mesh.components.authorization import AuthorizationPolicies
 from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
 from istio_mesh.components.extra_resources import ExtraResources
+from istio_mesh.components.gateway_api import GatewayApiIngress
 from istio_mesh.components.manifest import IstioManifest
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
@@ -22,7 +23,8 @@ class IstioPolicies(Construct):
     """Namespaces onboarded to the mesh, their PeerAuthentication policies,
     the waypoints of ambient namespaces, and the security pack:
     AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
-    resources and a multicluster mesh's cross-network Gateways.
+    resources, a multicluster mesh's cross-network Gateways and Gateway API
+    ingress (Gateways of class istio and their HTTPRoutes).
 
     Renders the config's policies plan (:func:`istio_mesh.plan.policies_plan`).
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
@@ -79,4 +81,7 @@ class IstioPolicies(Construct):
         )
         self.cross_network = CrossNetworkGateways(
             self, "cross-network", items=self.plan.cross_network, rendered=rendered, provider=provider
+        )
+        self.gateway_api = GatewayApiIngress(
+            self, "gateway-api", items=self.plan.gateway_api, rendered=rendered, provider=provider
         )
