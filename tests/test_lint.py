@@ -164,6 +164,12 @@ EXPECTED = {
         "warning [unused-waiver] lint.waivers[0]: waives prod-single-istiod but the config has no "
         "such finding",
         "fix: remove the waiver"),
+    "gateway-api-crds-skipped": (
+        "warning [gateway-api-crds-skipped] gatewayApi.crds: is skip, but the waypoint of "
+        "'storefront' is a Gateway API object: the policies stack cannot plan it on a cluster "
+        "without the Gateway API CRDs",
+        "fix: keep skip only where the cluster already has the CRDs (at least v1.5.1); "
+        "otherwise set crds: auto"),
 }
 
 

@@ -225,7 +225,7 @@ def error_for(text: str) -> str:
             "lint: {waivers: [{rule: prod-access-logs, reason: audit}]}",
             "lint.waivers[0].rule: got 'prod-access-logs'; unknown rule (did you mean "
             "'prod-access-logs-everywhere'?); allowed: crd-schema, empty-value, environment-unset, "
-            "ingress-closed-by-default-deny, istio-version-unchecked, old-api-version, "
+            "gateway-api-crds-skipped, ingress-closed-by-default-deny, istio-version-unchecked, old-api-version, "
             "prod-access-logs-everywhere, prod-allow-from-every-namespace, "
             "prod-chart-repository-http, prod-demo-profile, prod-disruption-budget-blocks-drain, "
             "prod-egress-allow-any, prod-egress-public-wildcard, prod-extra-values-allow-any, "

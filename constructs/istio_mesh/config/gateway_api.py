@@ -10,9 +10,10 @@ select and name it that way (:func:`gateway_api_pod_labels`).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from istio_mesh.config import names
 from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
@@ -31,7 +32,21 @@ ISTIO_GATEWAY_CLASS = "istio"
 GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
 """The label Istio puts on the pods it deploys for a Gateway."""
 
+_PATH = re.compile(r"/[A-Za-z0-9/\-._~%!$&'()*+,;=:@]*")
+
+
+def _route_path(value: str) -> str:
+    """The characters Gateway API allows in a path match, at most 1024 of them."""
+    if len(value) > 1024 or not _PATH.fullmatch(value):
+        raise ValueError(
+            "must be a path starting with '/' of letters, digits and -._~%!$&'()*+,;=:@/ "
+            "(at most 1024 characters), e.g. '/api'"
+        )
+    return value
+
+
 HostName = Annotated[str, AfterValidator(names.host_name)]
+RoutePath = Annotated[str, AfterValidator(_route_path)]
 SecretName = Annotated[str, AfterValidator(names.dns_subdomain)]
 
 
@@ -112,12 +127,7 @@ class RouteRetry(MeshModel):
 class RouteRule(MeshModel):
     """Requests under a path prefix, sent to one Service port."""
 
-    path: str = Field(
-        default="/",
-        pattern=r"^/[A-Za-z0-9/\-._~%!$&'()*+,;=:@]*$",
-        max_length=1024,
-        description="Path prefix matched (PathPrefix), starting with '/'.",
-    )
+    path: RoutePath = Field(default="/", description="Path prefix matched (PathPrefix), starting with '/'.")
     service: DnsLabel = Field(description="Backend Service, in the route's namespace.")
     port: int = Field(ge=1, le=65535, description="Backend Service port.")
     retry: RouteRetry | None = Field(
@@ -144,9 +154,14 @@ class HttpRouteSettings(MeshModel):
     listener: DnsLabel | None = Field(
         default=None, description="The listener to attach to (sectionName). Unset: every listener."
     )
-    rules: tuple[RouteRule, ...] = Field(
-        min_length=1, description="Path prefixes and the Service port each goes to."
-    )
+    rules: tuple[RouteRule, ...] = Field(description="Path prefixes and the Service port each goes to.")
+
+    @field_validator("rules")
+    @classmethod
+    def _some_rule(cls, rules: tuple[RouteRule, ...]) -> tuple[RouteRule, ...]:
+        if not rules:
+            raise ValueError("a route needs at least one rule (path, service, port)")
+        return rules
 
 
 def hosts_intersect(listener: str | None, route: str) -> bool:

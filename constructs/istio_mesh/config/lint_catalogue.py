@@ -85,6 +85,8 @@ RULES: tuple[Rule, ...] = (
          "the config pins an Istio release other than the one the linter's data comes from"),
     Rule("unused-waiver", "warning",
          "a waiver names a rule that found nothing to waive"),
+    Rule("gateway-api-crds-skipped", "warning",
+         "a waypoint or gateway-api gateway needs the Gateway API CRDs and gatewayApi.crds is skip"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
