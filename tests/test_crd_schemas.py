@@ -23,13 +23,15 @@ def _all_manifests(synth: Synth) -> dict[str, dict[str, Any]]:
 
 def test_every_manifest_is_a_known_kind(synth: Synth) -> None:
     # Istio kinds are validated against the CRDs below; the rest are the
-    # revision tags' built-in kinds and the waypoints' Gateway API Gateway.
+    # revision tags' built-in kinds and the Gateway API objects (waypoints,
+    # Gateway API ingress), validated in test_gateway_api.py.
     kinds = {(m["apiVersion"], m["kind"]) for m in _all_manifests(synth).values()}
     istio = {k for k in kinds if k[0].split("/")[0].endswith(".istio.io")}
     assert kinds - istio == {
         ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
         ("v1", "Service"),
         ("gateway.networking.k8s.io/v1", "Gateway"),
+        ("gateway.networking.k8s.io/v1", "HTTPRoute"),
     }
 
 
