@@ -102,6 +102,15 @@ def test_the_licence_ships_with_the_chart_and_in_third_party() -> None:
     assert (REPO / "third_party" / "gateway-api" / GATEWAY_API_VERSION / "LICENSE").read_text() == licence
 
 
+def test_the_chart_ships_as_package_data() -> None:
+    from istio_mesh.components.release import packaged_chart_directory
+
+    assert '"charts/**/*"' in (REPO / "pyproject.toml").read_text()
+    assert Path(packaged_chart_directory("gateway-api-crds")) == CHART
+    with pytest.raises(ValueError, match="no chart 'nope' ships with istio_mesh"):
+        packaged_chart_directory("nope")
+
+
 # -- the downgrade guard -------------------------------------------------------------
 
 
