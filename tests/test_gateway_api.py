@@ -440,3 +440,24 @@ def test_the_mesh_stack_holds_the_crds_and_the_policies_stack_their_users(synth:
                                  ["kubernetes_manifest"].values())
              if m["apiVersion"].startswith(GATEWAY_API_GROUP)]
     assert users and set(users) <= {"Gateway", "HTTPRoute"}
+
+
+# -- Argo CD ------------------------------------------------------------------------
+
+
+def test_the_argocd_export_syncs_the_crds_before_istiod_and_keeps_them() -> None:
+    from istio_mesh.export.argocd import argocd_export
+    from istio_mesh.export.files import export_files
+
+    config = load_config(REPO / "config" / "ambient.yaml")
+    export = argocd_export("ambient", config, cluster_plan(config))
+    app = export.releases["ambient-gateway-api-crds"]
+    assert export.waves["ambient-istio-base"] < export.waves["ambient-gateway-api-crds"] < export.waves["ambient-istiod"]
+    assert app["spec"]["syncPolicy"] == {
+        "automated": {"prune": False, "selfHeal": True},
+        "syncOptions": ["Prune=false", "ServerSideApply=true"],
+    }
+    assert "finalizers" not in app["metadata"]
+    readme = export_files(export)["ambient/README.md"]
+    assert (f"| {export.waves['ambient-gateway-api-crds']} | `ambient-gateway-api-crds` | `config/crd/standard` of "
+            "https://github.com/kubernetes-sigs/gateway-api at v1.5.1 |") in readme
