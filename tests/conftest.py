@@ -187,13 +187,34 @@ def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
         os.chdir(cwd)
 
 
+GATEWAY_API_CHART_VERSION = "1.5.1"
+"""The shipped Gateway API CRD chart's version: the Gateway API release Istio
+1.30.3 builds against (sigs.k8s.io/gateway-api v1.5.1 in its go.mod)."""
+
+
+def expected_release_repository(config: MeshConfig, release_name: str) -> str | None:
+    """Istio's charts come from the configured repository; the Gateway API
+    CRD chart ships in the package and names none."""
+    return None if release_name == "gateway-api-crds" else config.istio.chart_repository
+
+
+def installs_gateway_api_crds(config: MeshConfig) -> bool:
+    """From the config's fields alone: ``gatewayApi.crds`` install, or auto
+    with a waypoint or a gateway-api gateway."""
+    used = any(ns.waypoint for ns in config.namespaces) or any(g.api == "gateway-api" for g in config.gateways)
+    return config.gateway_api.crds == "install" or (config.gateway_api.crds == "auto" and used)
+
+
 def expected_release_version(config: MeshConfig, release_name: str) -> str:
     """The chart version a release must install, worked out here from the
     config's fields alone (not with the plan code under test): an istiod
     revision its own version, a gateway the version of the revision its
     ``revision`` (or the default revision) names, directly or through a tag;
-    everything else (base, cni, ztunnel) ``istio.version``."""
+    the Gateway API CRDs their chart's; everything else (base, cni, ztunnel)
+    ``istio.version``."""
     pinned = config.istio.version
+    if release_name == "gateway-api-crds":
+        return GATEWAY_API_CHART_VERSION
     revisions = {r.name: r.version or pinned for r in config.revisions}
     releases = {("istiod" if name == "default" else f"istiod-{name}"): v for name, v in revisions.items()}
     if release_name in releases:

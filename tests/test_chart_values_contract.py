@@ -12,18 +12,36 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FULL_FIXTURES, SNAPSHOTTED, Synth, helm_releases, release_values
+from conftest import FULL_FIXTURES, REPO, SNAPSHOTTED, Synth, helm_releases, release_values
 from istio_reference import chart_defaults, unknown_value_keys
 
 CONFIGS = SNAPSHOTTED + FULL_FIXTURES
 
 
 def _releases(synth: Synth) -> list[tuple[str, str, dict]]:
+    """Releases of Istio's charts (the Gateway API CRD chart ships in the
+    package and is checked against its own values below)."""
     return [
         (f"{name}-mesh/{rid}", release["chart"], release_values(release))
         for name in CONFIGS
         for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items()
+        if "repository" in release
     ]
+
+
+def test_gateway_api_crd_values_exist_in_the_shipped_chart(synth: Synth) -> None:
+    import yaml
+
+    chart_values = yaml.safe_load(
+        (REPO / "constructs" / "istio_mesh" / "charts" / "gateway-api-crds" / "values.yaml").read_text()
+    )
+    seen = []
+    for name in CONFIGS:
+        release = helm_releases(synth.stack(f"{name}-mesh")).get("gateway-api-crds")
+        if release is not None:
+            seen.append(name)
+            assert set(release_values(release)) <= set(chart_values), name
+    assert "ambient" in seen
 
 
 def test_every_values_key_exists_in_its_chart(synth: Synth, reference: Path) -> None:

@@ -205,6 +205,12 @@ EXPECTED = {
         "proxy CPU and tracing storage at production volume",
         "fix: sample 1 to 10 percent mesh-wide and raise it in the namespace being investigated, "
         "for as long as needed"),
+    "gateway-api-crds-skipped": (
+        "warning [gateway-api-crds-skipped] gatewayApi.crds: is skip, but the waypoint of "
+        "'storefront' is a Gateway API object: the policies stack cannot plan it on a cluster "
+        "without the Gateway API CRDs",
+        "fix: keep skip only where the cluster already has the CRDs (at least v1.5.1); "
+        "otherwise set crds: auto"),
 }
 
 

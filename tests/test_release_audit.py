@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Synth, expected_release_version
+from conftest import Synth, expected_release_repository, expected_release_version, installs_gateway_api_crds
 from istio_mesh.config.models import MeshConfig
 
 TIMEOUT_BOUNDS = (60, 3600)
@@ -33,7 +33,7 @@ def release_problems(name: str, release: dict[str, Any], config: MeshConfig) -> 
         "timeout": config.helm.timeout_seconds,
         "max_history": config.helm.max_history,
         "version": expected_release_version(config, name),
-        "repository": config.istio.chart_repository,
+        "repository": expected_release_repository(config, name),
     }
     for key, value in expected.items():
         if release.get(key) != value:
@@ -71,9 +71,11 @@ def test_every_release_in_every_stack_passes_the_audit(
 
 def test_the_audit_sees_every_release(synth: Synth, all_configs: dict[str, MeshConfig]) -> None:
     # Guards against a vacuous audit: base, one istiod per revision, cni when
-    # enabled, ztunnel when enabled, one per gateway.
+    # enabled, ztunnel when enabled, one per chart gateway, the Gateway API CRDs
+    # where something uses them.
     expected = sum(
-        1 + (len(c.revisions) or 1) + c.cni.enabled + c.ztunnel.enabled + len(c.gateways)
+        1 + (len(c.revisions) or 1) + c.cni.enabled + c.ztunnel.enabled
+        + len([g for g in c.gateways if g.api == "chart"]) + installs_gateway_api_crds(c)
         for c in all_configs.values()
     )
     found = every_release(synth)

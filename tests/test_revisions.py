@@ -225,7 +225,10 @@ def test_ambient_installs_in_istios_documented_order(synth: Synth) -> None:
     graph = {rid: _depends_on(r) for rid, r in releases.items()}
     assert graph == {
         "istio-base": [],
-        "istiod": ["helm_release.istio-base", "terraform_data.istiod-upgrade-guard"],
+        # Istio's ambient Helm guide installs the Gateway API CRDs between base and istiod.
+        "gateway-api-crds": ["helm_release.istio-base"],
+        "istiod": ["helm_release.gateway-api-crds", "helm_release.istio-base",
+                   "terraform_data.istiod-upgrade-guard"],
         "istio-cni": ["helm_release.istio-base", "helm_release.istiod"],
         "ztunnel": ["helm_release.istio-cni", "helm_release.istiod"],
         "istio-ingressgateway": ["helm_release.istiod"],

@@ -225,7 +225,7 @@ def error_for(text: str) -> str:
             "lint: {waivers: [{rule: prod-access-logs, reason: audit}]}",
             "lint.waivers[0].rule: got 'prod-access-logs'; unknown rule (did you mean "
             "'prod-access-logs-everywhere'?); allowed: access-log-file-unused, crd-schema, "
-            "empty-value, environment-unset, "
+            "empty-value, environment-unset, gateway-api-crds-skipped, "
             "ingress-closed-by-default-deny, istio-version-unchecked, legacy-tracing, old-api-version, "
             "prod-access-logs-everywhere, prod-allow-from-every-namespace, "
             "prod-chart-repository-http, prod-demo-profile, prod-disruption-budget-blocks-drain, "

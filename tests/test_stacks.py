@@ -14,6 +14,7 @@ from conftest import (
     SNAPSHOTTED,
     Synth,
     config_from,
+    expected_release_repository,
     expected_release_version,
     helm_releases,
     release_values,
@@ -128,7 +129,7 @@ def test_every_release_installs_its_version_from_the_configured_repository(
     config = all_configs[name]
     for rid, release in helm_releases(synth.stack(f"{name}-mesh")).items():
         assert release["version"] == expected_release_version(config, rid), rid
-        assert release["repository"] == config.istio.chart_repository, rid
+        assert release.get("repository") == expected_release_repository(config, rid), rid
 
 
 def test_release_addresses_are_stable(synth: Synth) -> None:

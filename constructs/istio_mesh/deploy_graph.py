@@ -43,6 +43,8 @@ class Resource:
     stack: str
     address: str
     chart: str | None = None
+    """A repository chart's name; ``None`` for a chart the stack ships as an
+    asset (a folder path in the synthesized JSON, named by a content hash)."""
     timeout_seconds: int | None = None
 
     @property
@@ -301,10 +303,11 @@ def _resource(stack: str, address: str, body: Mapping[str, Any]) -> Resource:
         return Resource(stack=stack, address=address)
     timeout = body.get("timeout")
     chart = body.get("chart")
+    from_repository = isinstance(chart, str) and bool(body.get("repository"))
     return Resource(
         stack=stack,
         address=address,
-        chart=chart if isinstance(chart, str) else None,
+        chart=chart if from_repository and isinstance(chart, str) else None,
         timeout_seconds=timeout if isinstance(timeout, int) else None,
     )
 
@@ -346,7 +349,8 @@ def describe(graph: DeployGraph) -> list[str]:
 
 def _plan_resource(stack: str, item: Item) -> Resource:
     if isinstance(item, HelmReleaseItem):
-        return Resource(stack, item.address, chart=item.chart, timeout_seconds=item.timeout_seconds)
+        chart = None if item.packaged else item.chart
+        return Resource(stack, item.address, chart=chart, timeout_seconds=item.timeout_seconds)
     return Resource(stack, item.address)
 
 

@@ -182,6 +182,7 @@ BINDING_MODULES: dict[str, tuple[str, ...]] = {
 if TYPE_CHECKING:
     from cdktf import (
         App,
+        AssetType,
         AzurermBackend,
         CloudBackend,
         DataTerraformRemoteStateLocal,
@@ -192,6 +193,7 @@ if TYPE_CHECKING:
         Precondition,
         S3Backend,
         TaggedCloudWorkspaces,
+        TerraformAsset,
         TerraformLocal,
         TerraformOutput,
         TerraformProvider,
@@ -235,6 +237,7 @@ else:
     _k8s_secret_v1 = _loaded[f"{_KUBERNETES}.secret_v1"]
 
     App = _cdktf.App
+    AssetType = _cdktf.AssetType
     AzurermBackend = _cdktf.AzurermBackend
     CloudBackend = _cdktf.CloudBackend
     DataTerraformRemoteStateLocal = _cdktf.DataTerraformRemoteStateLocal
@@ -245,6 +248,7 @@ else:
     Precondition = _cdktf.Precondition
     S3Backend = _cdktf.S3Backend
     TaggedCloudWorkspaces = _cdktf.TaggedCloudWorkspaces
+    TerraformAsset = _cdktf.TerraformAsset
     TerraformLocal = _cdktf.TerraformLocal
     TerraformOutput = _cdktf.TerraformOutput
     TerraformProvider = _cdktf.TerraformProvider
@@ -275,6 +279,7 @@ __all__ = [
     "TOOLCHAIN",
     "TOOLCHAINS",
     "App",
+    "AssetType",
     "AzurermBackend",
     "BINDING_MODULES",
     "CloudBackend",
@@ -303,6 +308,7 @@ __all__ = [
     "TaggedCloudWorkspaces",
     "SecretV1",
     "SecretV1Metadata",
+    "TerraformAsset",
     "TerraformLocal",
     "TerraformOutput",
     "TerraformProvider",

@@ -10,6 +10,8 @@ from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
 from istio_mesh.components.extra_resources import ExtraResources
 from istio_mesh.components.gateway import IstioGateway
+from istio_mesh.components.gateway_api import GatewayApiIngress
+from istio_mesh.components.gateway_api_crds import GatewayApiCrds
 from istio_mesh.components.istiod import Istiod
 from istio_mesh.components.manifest import IstioManifest, ManifestSet
 from istio_mesh.components.mesh import IstioMesh
@@ -33,6 +35,8 @@ __all__ = [
     "CrossNetworkGateways",
     "EgressControl",
     "ExtraResources",
+    "GatewayApiCrds",
+    "GatewayApiIngress",
     "IstioBase",
     "IstioChart",
     "IstioCni",

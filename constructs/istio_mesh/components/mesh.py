@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
 from istio_mesh.components.gateway import IstioGateway
+from istio_mesh.components.gateway_api_crds import GatewayApiCrds
 from istio_mesh.components.istiod import Istiod
 from istio_mesh.components.multicluster import ClusterNetwork, RemoteSecrets
 from istio_mesh.components.plugin_ca import PluginCaCerts
@@ -23,7 +24,7 @@ _Chart = TypeVar("_Chart", bound=IstioChart)
 
 
 class IstioMesh(Construct):
-    """base -> (cni) -> istiod revisions -> revision tags -> gateways.
+    """base -> (cni) -> (Gateway API CRDs) -> istiod revisions -> revision tags -> gateways.
 
     Ambient: base -> istiod -> cni -> ztunnel, as Istio's ambient install
     documents. Gateways install in parallel.
@@ -99,6 +100,9 @@ class IstioMesh(Construct):
             self.remote_secrets = RemoteSecrets(
                 self, "remote-secrets", items=plan_.remote_secrets, rendered=rendered, provider=kubernetes
             )
+        self.gateway_api_crds: GatewayApiCrds | None = None
+        if plan_.gateway_api_crds is not None:
+            self.gateway_api_crds = chart(GatewayApiCrds, "gateway-api-crds", plan_.gateway_api_crds)
         self.istiods: dict[str, Istiod] = {
             revision: chart(Istiod, item.name, item) for revision, item in plan_.istiods.items()
         }

@@ -6,6 +6,7 @@ from istio_mesh.components.authorization import AuthorizationPolicies
 from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
 from istio_mesh.components.extra_resources import ExtraResources
+from istio_mesh.components.gateway_api import GatewayApiIngress
 from istio_mesh.components.manifest import IstioManifest
 from istio_mesh.components.namespaces import MeshNamespace
 from istio_mesh.components.peer_authentication import PeerAuthentication
@@ -24,7 +25,8 @@ class IstioPolicies(Construct):
     the waypoints of ambient namespaces, and the security pack:
     AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
     resources, a multicluster mesh's cross-network Gateways, Telemetry
-    resources and prometheus-operator monitors.
+    resources, prometheus-operator monitors and Gateway API ingress (Gateways
+    of class istio and their HTTPRoutes).
 
     Renders the config's policies plan (:func:`istio_mesh.plan.policies_plan`).
     Uses the stack's Kubernetes provider, or ``provider`` (an aliased one).
@@ -87,4 +89,7 @@ class IstioPolicies(Construct):
         )
         self.monitors = PrometheusMonitors(
             self, "monitors", items=self.plan.monitors, rendered=rendered, provider=provider
+        )
+        self.gateway_api = GatewayApiIngress(
+            self, "gateway-api", items=self.plan.gateway_api, rendered=rendered, provider=provider
         )

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 from istio_mesh.components.upstream import remember_address, require_upstream
 from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.terraform import (
+    AssetType,
     Construct,
     HelmRelease,
     ITerraformDependable,
+    TerraformAsset,
     TerraformProvider,
     TerraformResourceLifecycle,
 )
+
+
+def packaged_chart_directory(chart: str) -> str:
+    """Where a chart this package ships lives on disk (``istio_mesh/charts/<chart>``)."""
+    folder = resources.files("istio_mesh") / "charts" / chart
+    if not folder.is_dir():
+        raise ValueError(f"no chart {chart!r} ships with istio_mesh (looked in {folder})")
+    return str(folder)
 
 
 def values_json(values: Mapping[str, Any]) -> str:
@@ -49,12 +60,23 @@ class IstioChart(Construct):
         super().__init__(scope, construct_id)
         require_upstream(f"release {release.name!r}", release.after, after)
         self.item = release
+        chart, repository = release.chart, release.repository or None
+        self.chart_asset: TerraformAsset | None = None
+        if release.packaged:
+            # A library user's synth has no repository beside it: the chart
+            # is copied into the stack's output, under a folder named by a
+            # hash of its contents, so the path is the same on every synth
+            # and a new bundle is a new path (an in-place upgrade).
+            self.chart_asset = TerraformAsset(
+                self, "chart", path=packaged_chart_directory(release.chart), type=AssetType.DIRECTORY
+            )
+            chart = self.chart_asset.path
         self.release = HelmRelease(
             self,
             "release",
             name=release.name,
-            chart=release.chart,
-            repository=release.repository,
+            chart=chart,
+            repository=repository,
             version=release.version,
             namespace=release.namespace,
             create_namespace=True,

@@ -8,7 +8,8 @@ from istio_mesh.components.manifest import IstioManifest
 class Waypoint(IstioManifest):
     """istiod deploys the proxy for a Gateway of class ``istio-waypoint``.
 
-    Needs the Kubernetes Gateway API CRDs in the cluster (Istio does not
-    install them) and, like every ``kubernetes_manifest``, lives in the
+    Needs the Kubernetes Gateway API CRDs, which Istio does not install: the
+    mesh stack does (:class:`~istio_mesh.components.GatewayApiCrds`,
+    ``gatewayApi.crds``). Like every ``kubernetes_manifest``, it lives in the
     policies stack, planned after the mesh exists.
     """

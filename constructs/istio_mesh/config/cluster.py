@@ -17,6 +17,7 @@ from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_version
 from istio_mesh.config.connection import Connection, KubeconfigConnection, kubeconfig_unless_told
 from istio_mesh.config.egress import EgressSettings, check_egress
 from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
+from istio_mesh.config.gateway_api import GatewayApiSettings, check_gateway_api
 from istio_mesh.config.gateways import GatewaySettings, check_gateway_namespaces
 from istio_mesh.config.gitops import GitopsSettings
 from istio_mesh.config.istio import HelmSettings, IstioSettings
@@ -93,6 +94,10 @@ class MeshConfig(MeshModel):
     gateways: tuple[GatewaySettings, ...] = Field(
         default=(), description="Ingress and egress gateways. Empty: control plane only."
     )
+    gateway_api: GatewayApiSettings = Field(
+        default_factory=GatewayApiSettings,
+        description="Kubernetes Gateway API CRDs (for waypoints and gateway-api gateways).",
+    )
     mtls: MtlsSettings = Field(default_factory=MtlsSettings, description="Mutual TLS policy.")
     namespaces: tuple[NamespaceSettings, ...] = Field(
         default=(), description="Application namespaces onboarded to the mesh."
@@ -142,6 +147,7 @@ class MeshConfig(MeshModel):
         refuse_repeats("gateways", [g.name for g in self.gateways])
         check_namespaces(self)
         check_gateway_namespaces(self)
+        check_gateway_api(self)
         check_revisions(self)
         check_ambient(self)
         check_egress(self)

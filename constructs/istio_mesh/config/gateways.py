@@ -9,6 +9,13 @@ from pydantic import Field, field_validator, model_validator
 
 from istio_mesh.config.base import Annotations, DnsLabel, MeshModel, ResourceList, Resources
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.gateway_api import (
+    GatewayListener,
+    HttpRouteSettings,
+    check_gateway_api_gateway,
+    gateway_api_pod_labels,
+    gateway_api_service_account,
+)
 from istio_mesh.config.placement import Placement
 from istio_mesh.config.scaling import Autoscaling, Spread, check_ceiling
 
@@ -95,6 +102,20 @@ class GatewaySettings(MeshModel):
         default=None,
         description="Namespace. Unset: istio-ingress, istio-egress or istio-eastwest, kept apart from istiod.",
     )
+    api: Literal["chart", "gateway-api"] = Field(
+        default="chart",
+        description=(
+            "chart: Istio's gateway Helm chart (mesh stack). gateway-api (ingress only): a "
+            "Gateway API Gateway of class istio with listeners and routes (policies stack), "
+            "which Istio deploys as '<name>-istio'; see docs/gateway-api.md."
+        ),
+    )
+    listeners: tuple[GatewayListener, ...] = Field(
+        default=(), description="api: gateway-api only: the Gateway's listeners."
+    )
+    routes: tuple[HttpRouteSettings, ...] = Field(
+        default=(), description="api: gateway-api only: HTTPRoutes attached to this gateway."
+    )
     replicas: int = Field(
         default=1,
         ge=1,
@@ -143,6 +164,22 @@ class GatewaySettings(MeshModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> GatewaySettings:
+        if self.api == "gateway-api":
+            chart_only = [f for f in CHART_ONLY_FIELDS if f in self.model_fields_set]
+            if chart_only:
+                field = chart_only[0]
+                raise RuleViolation(
+                    (type(self).model_fields[field].alias or field,),
+                    "is a setting of the gateway chart; a gateway-api gateway is deployed by "
+                    "Istio from its Gateway, so remove it or use api: chart",
+                )
+            check_gateway_api_gateway(self)
+            return self
+        for field in ("listeners", "routes"):
+            if getattr(self, field):
+                raise RuleViolation(
+                    (field,), "belongs to api: gateway-api; a chart gateway's ports are service.ports"
+                )
         check_ceiling(self.replicas, self.autoscaling)
         if self.resources is not None and self.resources.limits is None:
             self.resources.check_within(
@@ -151,9 +188,34 @@ class GatewaySettings(MeshModel):
         return self
 
 
+CHART_ONLY_FIELDS = (
+    "replicas", "autoscaling", "resources", "service", "spread", "placement", "extra_values"
+)
+"""Gateway settings the gateway chart reads and a gateway-api gateway has not."""
+
+
 def gateway_pod_labels(gateway: GatewaySettings) -> dict[str, str]:
-    """The chart labels gateway pods ``app: <release name>``."""
+    """The chart labels gateway pods ``app: <release name>``; Istio labels the
+    pods of a Gateway API gateway with the Gateway's name."""
+    if gateway.api == "gateway-api":
+        return gateway_api_pod_labels(gateway.name)
     return {"app": gateway.name}
+
+
+def gateway_service_account(gateway: GatewaySettings) -> str:
+    """The service account gateway pods run as: the chart names it after the
+    release unless told otherwise; Istio names a Gateway API gateway's
+    ``<name>-istio``."""
+    if gateway.api == "gateway-api":
+        return gateway_api_service_account(gateway.name)
+    account = gateway.extra_values.get("serviceAccount", {})
+    name = account.get("name") if isinstance(account, dict) else None
+    return name if isinstance(name, str) and name else gateway.name
+
+
+def chart_gateways(config: MeshConfig) -> list[tuple[int, GatewaySettings]]:
+    """The gateways the gateway chart installs, with their index in gateways[]."""
+    return [(i, g) for i, g in enumerate(config.gateways) if g.api == "chart"]
 
 
 def gateway_selector(gateway: GatewaySettings) -> dict[str, str]:

@@ -101,6 +101,8 @@ RULES: tuple[Rule, ...] = (
          "'envoy' provider that writes it"),
     Rule("prod-trace-sampling-high", "warning",
          "a production Telemetry traces more than 10% of requests"),
+    Rule("gateway-api-crds-skipped", "warning",
+         "a waypoint or gateway-api gateway needs the Gateway API CRDs and gatewayApi.crds is skip"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

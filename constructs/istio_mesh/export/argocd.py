@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from istio_mesh.config.gateway_api import GATEWAY_API_VERSION
 from istio_mesh.config.gitops import IN_CLUSTER_SERVER
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.plan import (
@@ -148,9 +149,48 @@ def _sync_policy(*options: str) -> dict[str, Any]:
     return policy
 
 
+GATEWAY_API_REPOSITORY = "https://github.com/kubernetes-sigs/gateway-api"
+
+
+def gateway_api_crds_application(
+    cluster: str, config: MeshConfig, release: HelmReleaseItem, wave: int
+) -> dict[str, Any]:
+    """The Gateway API CRDs for Argo CD: the chart Terraform installs ships
+    inside this package, which Argo CD cannot read, so the Application syncs
+    the same files from the upstream repository at the pinned tag
+    (``config/crd/<channel>/gateway*.yaml``, what the release bundle
+    concatenates). Server-side apply, as the largest CRDs exceed the
+    client-side apply annotation; never pruned and no cascading finalizer,
+    so removing the Application leaves the CRDs and every Gateway in place.
+    Argo CD has no downgrade guard: pin the tag you mean."""
+    channel = str(release.values["channel"])
+    spec: dict[str, Any] = {
+        "project": config.gitops.project,
+        "destination": config.gitops.destination.to_argocd(release.namespace),
+        "source": {
+            "repoURL": GATEWAY_API_REPOSITORY,
+            "targetRevision": GATEWAY_API_VERSION,
+            "path": f"config/crd/{channel}",
+            "directory": {"include": "gateway*.yaml"},
+        },
+        "syncPolicy": {
+            "automated": {"prune": False, "selfHeal": True},
+            "syncOptions": sorted(["ServerSideApply=true", "Prune=false"]),
+        },
+    }
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Application",
+        "metadata": _metadata(cluster, config, f"{cluster}-{release.name}", wave, cascade=False),
+        "spec": spec,
+    }
+
+
 def release_application(cluster: str, config: MeshConfig, release: HelmReleaseItem, wave: int) -> dict[str, Any]:
     """The Application of one Helm release: what ``helm_release`` installs,
     with the namespace created as ``create_namespace`` does."""
+    if release.packaged:
+        return gateway_api_crds_application(cluster, config, release, wave)
     options = ["CreateNamespace=true"]
     spec: dict[str, Any] = {
         "project": config.gitops.project,

@@ -82,7 +82,10 @@ def readme(export: ArgoExport) -> str:
             what = f"manifests in `{folders[name].name}/`"
         else:
             source = export.releases[name]["spec"]["source"]
-            what = f"chart `{source['chart']}` {source['targetRevision']}"
+            if "chart" in source:
+                what = f"chart `{source['chart']}` {source['targetRevision']}"
+            else:  # the Gateway API CRDs, synced from the upstream repository
+                what = f"`{source['path']}` of {source['repoURL']} at {source['targetRevision']}"
         lines.append(f"| {wave} | `{name}` | {what} |")
     lines += ["", "## Apply", ""]
     if export.root is not None:

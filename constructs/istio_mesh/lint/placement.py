@@ -31,6 +31,7 @@ def _workloads(config: MeshConfig) -> list[tuple[Path, str, Placement, int, bool
         (("gateways", i), f"gateway {g.name!a}", g.placement, g.replicas,
          _nested(g.extra_values, "priorityClassName"))
         for i, g in enumerate(config.gateways)
+        if g.api == "chart"  # Istio itself places a gateway-api gateway's pods
     )
     return out
 

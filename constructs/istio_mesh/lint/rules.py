@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from istio_mesh.config.errors import format_path
+from istio_mesh.config.gateway_api import GATEWAY_API_VERSION, uses_gateway_api
+from istio_mesh.config.gateways import chart_gateways
 from istio_mesh.config.models import IstiodSettings, MeshConfig, MtlsMode, OutboundTrafficPolicy
 from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.lint.catalogue import RULES_BY_ID, Severity
@@ -129,7 +131,7 @@ def prod_resource_requests(config: MeshConfig) -> Iterator[Finding]:
         *(((*path, "resources"), istiod.resources, "500m CPU, 2Gi")
           for path, istiod in istiods(config)),
         *((("gateways", i, "resources"), g.resources, "100m CPU, 128Mi")
-          for i, g in enumerate(config.gateways)),
+          for i, g in chart_gateways(config)),
     ]
     for path, resources, chart_default in components:
         if resources is None or not resources.requests.to_values():
@@ -296,6 +298,18 @@ def access_log_file_unused(config: MeshConfig) -> Iterator[Finding]:
                       f"accessLogging does not name the 'envoy' provider, so no proxy writes it",
                       "add envoy to mesh.telemetry.accessLogging.providers, or remove "
                       f"mesh.accessLog.file (see {TELEMETRY_DOC}#access-logs)")
+def gateway_api_crds_skipped(config: MeshConfig) -> Iterator[Finding]:
+    """Skipping the CRDs is right where the cluster gets them elsewhere (a
+    managed add-on), and a plan failure otherwise: say which object needs them."""
+    if config.gateway_api.crds != "skip" or not uses_gateway_api(config):
+        return
+    users = [f"the waypoint of {ns.name!a}" for ns in config.namespaces if ns.waypoint]
+    users += [f"gateway {g.name!a}" for g in config.gateways if g.api == "gateway-api"]
+    yield finding("gateway-api-crds-skipped", ("gatewayApi", "crds"),
+                  f"is skip, but {users[0]} is a Gateway API object: the policies stack "
+                  f"cannot plan it on a cluster without the Gateway API CRDs",
+                  f"keep skip only where the cluster already has the CRDs (at least "
+                  f"{GATEWAY_API_VERSION}); otherwise set crds: auto")
 
 
 CHECKS: tuple[Check, ...] = (
@@ -303,4 +317,5 @@ CHECKS: tuple[Check, ...] = (
     prod_access_logs, prod_resource_requests, prod_default_deny, prod_ca, ingress_closed,
     sidecar_scope_hides_call, route_weights, extra_resource_schemas, chart_values, version_unchecked,
     legacy_tracing, access_log_file_unused,
+    gateway_api_crds_skipped,
 )

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Component = Literal["base", "cni", "istiod", "ztunnel", "gateway"]
-"""The Istio chart a release installs (the gateway chart serves every gateway)."""
+Component = Literal["base", "cni", "istiod", "ztunnel", "gateway", "gateway-api-crds"]
+"""The chart a release installs: one of Istio's (the gateway chart serves every
+gateway), or ``gateway-api-crds``, the Gateway API CRD chart this package
+ships (:attr:`HelmReleaseItem.packaged`)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class HelmReleaseItem:
     revision: str | None = None
     """For an istiod release, the revision it serves (``default`` for the
     un-revisioned one)."""
+    packaged: bool = False
+    """``chart`` is a chart directory shipped in ``istio_mesh/charts/`` (no
+    ``repository``): the construct copies it into the synthesized stack."""
 
     @property
     def address(self) -> str:

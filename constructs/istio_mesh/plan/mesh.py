@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from istio_mesh.config.gateway_api import GATEWAY_API_VERSION, installs_gateway_api_crds
 from istio_mesh.config.control_planes import DEFAULT_REVISION, ControlPlane, control_planes, managed_tags, resolve
 from istio_mesh.config.models import GatewaySettings, MeshConfig
 from istio_mesh.config.multicluster import CONTROL_PLANE_CLUSTERS_ANNOTATION, NETWORK_LABEL
@@ -54,11 +55,14 @@ class MeshPlan:
     ztunnel: HelmReleaseItem | None
     tags: Mapping[str, RevisionTagItems]
     gateways: tuple[HelmReleaseItem, ...]
+    """The gateway chart's releases (gateways with api: chart)."""
     ca_secret: SecretItem | None
     network: tuple[NamespaceMetadataItem, ...]
     remote_secrets: tuple[SecretItem, ...]
     default_revision: str | None
     """The revision serving the default (``None`` when nothing does)."""
+    gateway_api_crds: HelmReleaseItem | None = None
+    """The Gateway API CRDs, when something uses them (``gatewayApi.crds``)."""
 
     @property
     def releases(self) -> tuple[HelmReleaseItem, ...]:
@@ -120,6 +124,35 @@ def _release(
         prevent_destroy=prevent_destroy,
         after=tuple(item.address for item in after),
         revision=revision,
+    )
+
+
+GATEWAY_API_CRDS_RELEASE = "gateway-api-crds"
+
+
+def _gateway_api_crds(config: MeshConfig, base: HelmReleaseItem) -> HelmReleaseItem:
+    """The Gateway API CRDs, from the chart this package ships: after base,
+    before istiod, as Istio's ambient Helm guide installs them, so istiod's
+    Gateway controller starts with the kinds present and the policies stack
+    never plans a Gateway against a cluster without them. The release
+    namespace only holds Helm's record; the CRDs are cluster-scoped and kept
+    on uninstall (see docs/gateway-api.md)."""
+    helm = config.helm
+    return HelmReleaseItem(
+        name=GATEWAY_API_CRDS_RELEASE,
+        component="gateway-api-crds",
+        chart="gateway-api-crds",
+        repository="",
+        version=GATEWAY_API_VERSION.removeprefix("v"),
+        namespace=config.istio_namespace,
+        values={"channel": config.gateway_api.channel},
+        wait=True,
+        timeout_seconds=helm.timeout_seconds,
+        atomic=helm.atomic,
+        max_history=helm.max_history,
+        prevent_destroy=config.protection.prevent_destroy,
+        after=(base.address,),
+        packaged=True,
     )
 
 
@@ -245,8 +278,13 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
     network = _network(config, base)
     secrets = remote_secrets(config, after=(base.address,))
     items += [*network, *secrets]
+    crds = _gateway_api_crds(config, base) if installs_gateway_api_crds(config) else None
+    items += [crds] if crds is not None else []
     planes = control_planes(config)
-    upstream: list[Item] = [base, *([cni] if cni else []), *([ca_secret] if ca_secret else []), *network]
+    upstream: list[Item] = [
+        base, *([cni] if cni else []), *([ca_secret] if ca_secret else []), *network,
+        *([crds] if crds else []),
+    ]
     istiods = {plane.revision: _istiod(config, plane, upstream) for plane in planes}
     items += istiods.values()
     chosen = resolve(config, None)
@@ -269,7 +307,9 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
     }
     for tag_items in tags.values():
         items += [tag_items.webhook, tag_items.service]
-    gateways = tuple(_gateway(config, gateway, istiods, tags) for gateway in config.gateways)
+    gateways = tuple(
+        _gateway(config, gateway, istiods, tags) for gateway in config.gateways if gateway.api == "chart"
+    )
     items += gateways
     return MeshPlan(
         items=tuple(items),
@@ -283,4 +323,5 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
         network=tuple(network),
         remote_secrets=tuple(secrets),
         default_revision=chosen.revision if chosen is not None else None,
+        gateway_api_crds=crds,
     )

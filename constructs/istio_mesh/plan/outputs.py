@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from istio_mesh.config.control_planes import DEFAULT_REVISION
+from istio_mesh.config.gateway_api import gateway_api_deployment_name
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.plan.mesh import MeshPlan, mesh_plan
 
@@ -67,11 +68,23 @@ def root_namespace(plan: MeshPlan) -> str:
 def ingress_gateways(config: MeshConfig, plan: MeshPlan) -> dict[str, dict[str, str]]:
     """Each ingress gateway's Service, by gateway name. The chart names the
     Service after its ``name`` value, which defaults to the release name."""
-    return {
-        gateway.name: {"service": str(release.values.get("name") or gateway.name), "namespace": release.namespace}
-        for gateway, release in zip(config.gateways, plan.gateways, strict=True)
-        if gateway.kind == "ingress"
-    }
+    releases = {release.name: release for release in plan.gateways}
+    out: dict[str, dict[str, str]] = {}
+    for gateway in config.gateways:
+        if gateway.kind != "ingress":
+            continue
+        if gateway.api == "gateway-api":
+            # Istio deploys a Gateway API gateway's Service as <name>-istio.
+            out[gateway.name] = {
+                "service": gateway_api_deployment_name(gateway.name),
+                "namespace": gateway.resolved_namespace,
+            }
+            continue
+        release = releases[gateway.name]
+        out[gateway.name] = {
+            "service": str(release.values.get("name") or gateway.name), "namespace": release.namespace
+        }
+    return out
 
 
 def mesh_outputs(config: MeshConfig, plan: MeshPlan | None = None) -> list[MeshOutput]:

@@ -18,6 +18,7 @@ from istio_mesh.plan.items import Item, ManifestItem, NamespaceItem
 from istio_mesh.plan.ownership import FIELD_MANAGER
 from istio_mesh.policy.authorization import allow_policies, default_deny
 from istio_mesh.policy.egress import egress_manifests
+from istio_mesh.policy.gateway_api import gateway_api_gateways, gateway_manifest, http_route_manifest
 from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication, waypoint
 from istio_mesh.policy.multicluster import multicluster_manifests
 from istio_mesh.policy.sidecars import sidecar_manifests
@@ -47,6 +48,10 @@ class PoliciesPlan:
     monitors: tuple[ManifestItem, ...] = ()
     """prometheus-operator's PodMonitor and ServiceMonitor, when enabled: the
     cluster must have their CRDs (this library does not install them)."""
+    gateway_api: tuple[ManifestItem, ...] = ()
+    """Gateway API ingress (``api: gateway-api``): each Gateway, then its
+    HTTPRoutes (after it). Their namespace, when nothing else creates it, is
+    in :attr:`namespaces`."""
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -68,6 +73,7 @@ class PoliciesPlan:
             *self.cross_network,
             *self.telemetry,
             *self.monitors,
+            *self.gateway_api,
         )
 
 
@@ -98,12 +104,43 @@ class _Placer:
         return tuple(self.manifest(m, prefix=prefix) for m in manifests)
 
 
+def _gateway_namespaces(config: MeshConfig, onboarded: Mapping[str, NamespaceItem]) -> dict[str, NamespaceItem]:
+    """The namespace of each gateway-api gateway, created here unless the
+    config onboards it or a chart gateway's release creates it (Helm's
+    ``create_namespace``, in the mesh stack)."""
+    by_chart = {g.resolved_namespace for g in config.gateways if g.api == "chart"}
+    return {
+        g.resolved_namespace: NamespaceItem(g.resolved_namespace, True, {}, FIELD_MANAGER)
+        for g in gateway_api_gateways(config)
+        if g.resolved_namespace not in onboarded and g.resolved_namespace not in by_chart
+    }
+
+
+def _gateway_api(config: MeshConfig, place: _Placer) -> tuple[ManifestItem, ...]:
+    """Each Gateway (``gateway_<namespace>_<name>``), then its routes
+    (``http_route_<namespace>_<name>``, after the Gateway they attach to)."""
+    items: list[ManifestItem] = []
+    for gateway in gateway_api_gateways(config):
+        parent = place.manifest(gateway_manifest(gateway))
+        items.append(parent)
+        for route in gateway.routes:
+            manifest = http_route_manifest(gateway, route)
+            namespace, name = manifest["metadata"]["namespace"], manifest["metadata"]["name"]
+            items.append(ManifestItem(
+                f"http_route_{namespace}_{name}",
+                manifest,
+                place.after_namespace(namespace, [parent.address]),
+            ))
+    return tuple(items)
+
+
 def policies_plan(config: MeshConfig) -> PoliciesPlan:
     """Every object of the policies stack for ``config``, in creation order."""
     namespaces = {
         ns.name: NamespaceItem(ns.name, ns.create, namespace_labels(ns), FIELD_MANAGER)
         for ns in config.namespaces
     }
+    namespaces.update(_gateway_namespaces(config, namespaces))
     place = _Placer(namespaces)
     # PeerAuthentication and waypoints predate the kind_namespace_name scheme;
     # their addresses stay as they were, since renaming one moves state.
@@ -139,4 +176,5 @@ def policies_plan(config: MeshConfig) -> PoliciesPlan:
         cross_network=place.manifests(multicluster_manifests(config)),
         telemetry=place.manifests(telemetry_manifests(config)),
         monitors=place.manifests(monitor_manifests(config)),
+        gateway_api=_gateway_api(config, place),
     )

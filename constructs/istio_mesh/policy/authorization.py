@@ -19,7 +19,7 @@ from istio_mesh.config.security import (
     gateway_policy_name,
 )
 from istio_mesh.config.objects import SECURITY_API
-from istio_mesh.config.gateways import gateway_pod_labels
+from istio_mesh.config.gateways import gateway_pod_labels, gateway_service_account
 
 TRUST_DOMAIN = "cluster.local"
 """Istio reads ``cluster.local`` in a policy's principals as "this mesh's trust
@@ -31,13 +31,6 @@ domain is, and policies survive a trust domain change."""
 def principal(namespace: str, service_account: str) -> str:
     """The mTLS principal of a workload identity."""
     return f"{TRUST_DOMAIN}/ns/{namespace}/sa/{service_account}"
-
-
-def gateway_service_account(gateway: GatewaySettings) -> str:
-    """The gateway chart names the service account after the release unless told otherwise."""
-    account = gateway.extra_values.get("serviceAccount", {})
-    name = account.get("name") if isinstance(account, dict) else None
-    return name if isinstance(name, str) and name else gateway.name
 
 
 def authorization_policy(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +88,10 @@ def _operation(**fields: list[str]) -> dict[str, list[str]]:
 
 def serving_ports(gateway: GatewaySettings) -> list[str]:
     """The gateway's container ports that carry traffic (not the status port):
-    authorization sees the port the proxy listens on, the Service's target port."""
+    authorization sees the port the proxy listens on, the Service's target port.
+    A Gateway API gateway's pods listen on the listener ports themselves."""
+    if gateway.api == "gateway-api":
+        return [str(port) for port in sorted({listener.port for listener in gateway.listeners})]
     return [
         str(p.target_port or p.port) for p in gateway.service.ports if p.name != "status-port"
     ]

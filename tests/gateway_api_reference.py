@@ -1,0 +1,101 @@
+"""The real Gateway API CRDs (kubernetes-sigs/gateway-api, vendored unchanged
+in the chart the package ships), and a check of a manifest against them: the
+openAPIV3Schema, the fields the API server would prune, and the CEL rules
+(``x-kubernetes-validations``) as the API server evaluates them."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cel_rules import Rule, evaluate
+from conftest import REPO
+from istio_reference import unknown_fields
+
+CHART = REPO / "constructs" / "istio_mesh" / "charts" / "gateway-api-crds"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def bundle_documents(channel: str) -> list[tuple[Path, dict[str, Any]]]:
+    """Every document of one channel's vendored files, file by file, in name order."""
+    out: list[tuple[Path, dict[str, Any]]] = []
+    for path in sorted((CHART / "files" / channel).glob("*.yaml")):
+        out += [(path, doc) for doc in yaml.load_all(path.read_text(), Loader=_YAML_LOADER) if doc]
+    return out
+
+
+@functools.cache
+def gateway_api_crds(channel: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """One channel's CRDs by (group, kind)."""
+    return {
+        (doc["spec"]["group"], doc["spec"]["names"]["kind"]): doc
+        for _, doc in bundle_documents(channel)
+        if doc.get("kind") == "CustomResourceDefinition"
+    }
+
+
+def _cel_rules(schema: Mapping[str, Any], kind: str, version: str) -> list[Rule]:
+    found: list[Rule] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if not isinstance(node, Mapping):
+            return
+        for entry in node.get("x-kubernetes-validations") or ():
+            if "oldSelf" not in entry["rule"]:  # transition rules need a previous object
+                found.append(Rule(kind, version, path, entry["rule"], entry.get("message", "")))
+        for name, sub in (node.get("properties") or {}).items():
+            walk(sub, (*path, name))
+        if isinstance(node.get("additionalProperties"), Mapping):
+            walk(node["additionalProperties"], (*path, "{}"))
+        if isinstance(node.get("items"), Mapping):
+            walk(node["items"], (*path, "[]"))
+
+    walk(schema, ())
+    return found
+
+
+def with_defaults(schema: Mapping[str, Any], value: Any) -> Any:
+    """``value`` with the schema's ``default``s filled in, as the API server
+    does before it evaluates CEL rules (a rule may read a defaulted field,
+    such as a parentRef's ``group``)."""
+    if isinstance(value, Mapping):
+        declared = schema.get("properties") or {}
+        out = {key: with_defaults(declared.get(key, {}), sub) for key, sub in value.items()}
+        for key, sub in declared.items():
+            if key not in out and "default" in sub:
+                out[key] = with_defaults(sub, sub["default"])
+        return out
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [with_defaults(schema["items"], item) for item in value]
+    return value
+
+
+def gateway_api_problems(manifest: Mapping[str, Any], channel: str = "standard") -> list[str]:
+    """Why the channel's real CRD would refuse ``manifest`` (or prune part of it); [] when accepted."""
+    import jsonschema
+
+    group, _, version = manifest["apiVersion"].rpartition("/")
+    crd = gateway_api_crds(channel).get((group, manifest["kind"]))
+    if crd is None:
+        return [f"no {channel} CRD for kind {manifest['kind']} in group {group!r}"]
+    served = {v["name"]: v for v in crd["spec"]["versions"] if v.get("served")}
+    if version not in served:
+        return [f"{group}/{manifest['kind']} does not serve {version}"]
+    problems = []
+    if crd["spec"]["scope"] == "Namespaced" and not manifest.get("metadata", {}).get("namespace"):
+        problems.append("namespaced kind without metadata.namespace")
+    schema = dict(served[version]["schema"]["openAPIV3Schema"])
+    schema["properties"] = {**schema.get("properties", {}),
+                            "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                            "metadata": {"type": "object"}}
+    problems += [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+                 for e in sorted(jsonschema.Draft7Validator(schema).iter_errors(dict(manifest)), key=str)]
+    problems += unknown_fields(schema, dict(manifest))
+    defaulted = with_defaults(schema, dict(manifest))
+    for rule in _cel_rules(served[version]["schema"]["openAPIV3Schema"], manifest["kind"], version):
+        problems += [f"{v.path}: {v.message}" for v in evaluate(rule, defaulted)]
+    return problems
