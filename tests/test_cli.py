@@ -172,7 +172,14 @@ def test_ctrl_c_ends_with_one_line_and_no_traceback(project: Path) -> None:
     env["MESH_CONFIG"] = "config/prod.yaml"
     process = subprocess.Popen([sys.executable, str(REPO / "main.py")], cwd=project, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # past the config checks, into loading or synthesis
+    # Past the config checks, into synthesis: the output's lock file appears.
+    # (A fixed sleep raced Python's start on a loaded machine: a signal during
+    # the imports of main.py comes before run() can catch it.)
+    lock = project / ".cdktf.out-lock"
+    deadline = time.monotonic() + 120
+    while not lock.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert lock.exists(), "main.py never reached synthesis"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130
