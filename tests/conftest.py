@@ -14,12 +14,14 @@ others wait for it and read the files.
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shlex
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,6 +217,30 @@ def release_values(release: dict[str, Any]) -> dict[str, Any]:
     for text in release["values"]:
         merged = deep_merge(merged, json.loads(text))
     return merged
+
+
+def run_in_process(
+    entry: Callable[[Sequence[str]], int], argv: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+) -> subprocess.CompletedProcess[str]:
+    """``entry(argv)`` (a command's ``main``) in this process, as a subprocess in
+    ``cwd`` with environment ``env`` would run it: its exit code and what it
+    printed. A Python start and the package import (most of a second) saved per
+    call; an exception escapes and fails the test, as a traceback would. Tests
+    of what only a real process shows (``main.py``'s entry point, signals,
+    which modules get imported) keep a subprocess."""
+    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = entry(argv)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(list(argv), code, out.getvalue(), err.getvalue())
 
 
 def config_from(text: str) -> MeshConfig:
