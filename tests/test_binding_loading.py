@@ -207,7 +207,7 @@ USER_AFTER = textwrap.dedent(
 )
 
 
-def _run(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str]) -> dict[str, Any]:
+def _start(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     names = {"core": CORE, "helm": HELM, "kubernetes": KUBERNETES}
     script = PROBE.format(prelude=prelude.format(**names), loading=loading,
                           after=after.format(**names), **names)
@@ -218,13 +218,17 @@ def _run(prelude: str, loading: str, after: str, tmp: Path, env: dict[str, str])
     # compiled-out modules are cached like python -O's. (A Python told not to
     # write bytecode keeps the checks; another test covers that.)
     inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, configs, str(tmp / "out"),
-         str(tmp / "user")],
-        capture_output=True, text=True, check=False, cwd=REPO, env={**inherited, **env},
+    return subprocess.Popen(
+        [sys.executable, "-c", script, configs, str(tmp / "out"), str(tmp / "user")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        env={**inherited, **env},
     )
-    assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+
+
+def _report(process: subprocess.Popen[str]) -> dict[str, Any]:
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
+    report: dict[str, Any] = json.loads(stdout.splitlines()[-1])
     return report
 
 
@@ -236,21 +240,30 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def loaded_our_way(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    tmp = tmp_path_factory.mktemp("ours")
-    # As main.py loads them: only the modules used, checks compiled out, jsii's
-    # kernel started without its relay.
-    env = {TYPE_CHECKS_ENV: "", DIRECT_KERNEL_ENV: ""}
-    return _run("", "loading_bindings()", USER_AFTER, tmp, env), tmp
+def probes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[str, Any], Path]]:
+    """Both probe processes, started together (each waits on its own node
+    process for much of its run): ``ours`` loads the bindings as main.py does
+    (only the modules used, checks compiled out, jsii's kernel without its
+    relay); ``whole`` as a plain cdktf program does (the packages whole,
+    checked, jsii's own launcher)."""
+    ours, whole = tmp_path_factory.mktemp("ours"), tmp_path_factory.mktemp("whole")
+    started = {
+        "ours": (_start("", "loading_bindings()", USER_AFTER, ours,
+                        {TYPE_CHECKS_ENV: "", DIRECT_KERNEL_ENV: ""}), ours),
+        "whole": (_start("import {core}, {helm}, {kubernetes}", "contextlib.nullcontext()", "", whole,
+                         {TYPE_CHECKS_ENV: "1", DIRECT_KERNEL_ENV: "0"}), whole),
+    }
+    return {name: (_report(process), tmp) for name, (process, tmp) in started.items()}
 
 
 @pytest.fixture(scope="module")
-def loaded_whole_first(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    tmp = tmp_path_factory.mktemp("whole")
-    prelude = "import {core}, {helm}, {kubernetes}"
-    # As a plain cdktf program loads them: whole, checked, jsii's own launcher.
-    env = {TYPE_CHECKS_ENV: "1", DIRECT_KERNEL_ENV: "0"}
-    return _run(prelude, "contextlib.nullcontext()", "", tmp, env), tmp
+def loaded_our_way(probes: dict[str, tuple[dict[str, Any], Path]]) -> tuple[dict[str, Any], Path]:
+    return probes["ours"]
+
+
+@pytest.fixture(scope="module")
+def loaded_whole_first(probes: dict[str, tuple[dict[str, Any], Path]]) -> tuple[dict[str, Any], Path]:
+    return probes["whole"]
 
 
 def test_only_the_kubernetes_modules_we_use_are_imported(

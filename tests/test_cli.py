@@ -1,4 +1,11 @@
-"""main.py as users run it: exit codes, messages, and an untouched cdktf.out."""
+"""main.py as users run it: exit codes, messages, and an untouched cdktf.out.
+
+The refusals run ``istio_mesh.cli.main`` in the test process (what main.py
+calls, with the same working directory and environment): a Python start
+and the package import saved per case. main.py itself runs as a subprocess
+where only a real process shows the behaviour: a bad config, a synthesis,
+the default selection and Ctrl-C.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CONFIG_DIR, REPO, Synth
+from conftest import CONFIG_DIR, REPO, Synth, run_in_process
+from istio_mesh import cli
 
 
 def run_main(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -22,6 +30,13 @@ def run_main(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, str(REPO / "main.py")],
         cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, check=False,
     )
+
+
+def main_in_process(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """What :func:`run_main` reports, from ``cli.main`` run in this process."""
+    environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    environment.update(env)
+    return run_in_process(cli.main, [], cwd=cwd, env=environment)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -65,16 +80,29 @@ def test_bad_config_exits_non_zero_without_traceback_or_output(project: Path, ca
     text, message = BAD_INPUTS[case]
     (project / "config" / "bad.yaml").write_text(text)
     before = tree_digest(project / "cdktf.out")
-    result = run_main(project)
+    result = main_in_process(project)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr == f"error: invalid mesh config\nconfig/{message}\n"
     assert tree_digest(project / "cdktf.out") == before
 
 
+def test_main_py_refuses_a_bad_config_in_one_line_without_traceback(project: Path) -> None:
+    # The cases above through main.py itself: its entry point turns the
+    # refusal into exit code 2, with nothing else printed.
+    text, message = BAD_INPUTS["unknown-key"]
+    (project / "config" / "bad.yaml").write_text(text)
+    before = tree_digest(project / "cdktf.out")
+    result = run_main(project)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: invalid mesh config\nconfig/{message}\n"
+    assert tree_digest(project / "cdktf.out") == before
+
+
 def test_missing_file_named_by_mesh_config(project: Path) -> None:
     before = tree_digest(project / "cdktf.out")
-    result = run_main(project, MESH_CONFIG="config/prod.yaml,config/qa.yaml")
+    result = main_in_process(project, MESH_CONFIG="config/prod.yaml,config/qa.yaml")
     assert result.returncode == 2
     assert result.stderr == "error: invalid mesh config\nconfig/qa.yaml: file not found\n"
     assert tree_digest(project / "cdktf.out") == before
@@ -109,7 +137,7 @@ def test_no_selection_synthesizes_every_cluster_and_fleet_file(
 
 def test_a_selection_of_only_separators_is_refused(project: Path) -> None:
     before = tree_digest(project / "cdktf.out")
-    result = run_main(project, MESH_CONFIG=" , ,")
+    result = main_in_process(project, MESH_CONFIG=" , ,")
     assert result.returncode == 2
     assert result.stderr == (
         "error: invalid mesh config\n"
@@ -130,7 +158,7 @@ def test_a_selection_of_only_separators_is_refused(project: Path) -> None:
 def test_only_regular_files_are_read(project: Path, make: Any, kind: str) -> None:
     target = project / "config" / "odd.yaml"
     make(target)
-    result = run_main(project, MESH_CONFIG="config/odd.yaml")
+    result = main_in_process(project, MESH_CONFIG="config/odd.yaml")
     assert result.returncode == 2
     assert result.stderr == (
         "error: invalid mesh config\n"
@@ -140,7 +168,7 @@ def test_only_regular_files_are_read(project: Path, make: Any, kind: str) -> Non
 
 def test_a_file_over_the_size_bound_is_refused_unread(project: Path) -> None:
     (project / "config" / "huge.yaml").write_text("# " + "x" * (4 * 1024 * 1024) + "\n")
-    result = run_main(project, MESH_CONFIG="config/huge.yaml")
+    result = main_in_process(project, MESH_CONFIG="config/huge.yaml")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         "config/huge.yaml: is larger than 4 MiB; a config file is a few KiB"
@@ -154,7 +182,7 @@ def test_a_second_synthesis_into_the_same_output_is_refused(project: Path) -> No
     lock = project / ".cdktf.out-lock"
     with open(lock, "a+b") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running synthesis holds it
-        result = run_main(project, MESH_CONFIG="config/staging.yaml")
+        result = main_in_process(project, MESH_CONFIG="config/staging.yaml")
     assert result.returncode == 2
     assert result.stderr == (
         f"error: {project / 'cdktf.out'}: another synthesis is writing it "
@@ -172,7 +200,14 @@ def test_ctrl_c_ends_with_one_line_and_no_traceback(project: Path) -> None:
     env["MESH_CONFIG"] = "config/prod.yaml"
     process = subprocess.Popen([sys.executable, str(REPO / "main.py")], cwd=project, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # past the config checks, into loading or synthesis
+    # Past the config checks, into synthesis: the output's lock file appears.
+    # (A fixed sleep raced Python's start on a loaded machine: a signal during
+    # the imports of main.py comes before run() can catch it.)
+    lock = project / ".cdktf.out-lock"
+    deadline = time.monotonic() + 120
+    while not lock.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert lock.exists(), "main.py never reached synthesis"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130

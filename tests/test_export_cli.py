@@ -1,5 +1,10 @@
 """``python -m istio_mesh export argocd`` as users run it: the selection,
-the files, exit codes, and an untouched output on a bad config."""
+the files, exit codes, and an untouched output on a bad config.
+
+One test runs ``python -m istio_mesh`` as a subprocess; the others call its
+``main`` in the test process with the same working directory and environment
+(:func:`conftest.run_in_process`), which saves a Python start and the
+package import per run."""
 
 from __future__ import annotations
 
@@ -12,16 +17,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONFIG_DIR
+from conftest import CONFIG_DIR, run_in_process
+from istio_mesh.__main__ import main as istio_mesh_main
 
 
-def run_export(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def export_subprocess(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "istio_mesh", "export", "argocd", *args],
         cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, check=False,
     )
+
+
+def run_export(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
+    environment.update(env)
+    return run_in_process(istio_mesh_main, ["export", "argocd", *args], cwd=cwd, env=environment)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -40,7 +52,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_default_selection_and_output_directory(project: Path) -> None:
-    result = run_export(project)
+    result = export_subprocess(project)
     assert result.returncode == 0, result.stderr
     out = project / "build" / "argocd"
     assert sorted(p.name for p in out.iterdir()) == sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))

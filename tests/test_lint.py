@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG_DIR, FIXTURES, REPO, SHIPPED, Synth, config_from
+from conftest import CONFIG_DIR, FIXTURES, REPO, SHIPPED, Synth, config_from, run_in_process
+from istio_mesh.__main__ import main as istio_mesh_main
 from istio_mesh.config.loader import load_config
 from istio_mesh.lint.catalogue import RULES
 from istio_mesh.lint.chart_values import unknown_keys
@@ -283,10 +284,12 @@ def test_route_weights_of_a_single_destination_may_be_left_out() -> None:
 
 
 def run_check(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m istio_mesh check ARGS``, its ``main`` run in this process (a
+    Python start and the package import saved per call); the command as a real
+    process is run by the jsii test below and by tests/test_export_cli.py."""
     environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
     environment.update(env)
-    return subprocess.run([sys.executable, "-m", "istio_mesh", "check", *args], cwd=cwd,
-                          env=environment, capture_output=True, text=True, timeout=120, check=False)
+    return run_in_process(istio_mesh_main, ["check", *args], cwd=cwd, env=environment)
 
 
 def test_check_defaults_to_the_shipped_configs_and_passes() -> None:

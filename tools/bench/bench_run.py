@@ -422,7 +422,25 @@ def _profile(found: dict[str, Any], clusters: int, document: dict[str, Any]) -> 
     sent = sum(calls.values())
     kinds = ", ".join(f"{k} {v / clusters:.0f}" for k, v in sorted(calls.items(), key=lambda kv: -kv[1]))
     lines.append(f"  jsii requests (each a round trip to node): {sent} in all, per cluster {kinds}")
+    resources = found.get("resources")
+    if resources:
+        document["profile"]["resources"] = resources
+        document["profile"]["jsii_calls_per_resource"] = round(sent / resources, 2)
+        lines.append(
+            f"  per Terraform resource: {sent / resources:.2f} requests ({resources // clusters} "
+            f"resources a cluster; each needs its constructor and, for a stable address, "
+            f"override_logical_id; the rest are our intermediate constructs, outputs, "
+            f"variables, providers, backends and stacks)")
     return lines
+
+
+def count_resources(outdir: Path) -> int:
+    """Terraform resources in a synthesized output, all stacks."""
+    total = 0
+    for stack in sorted(outdir.glob("stacks/*/cdk.tf.json")):
+        kinds = json.loads(stack.read_text()).get("resource", {})
+        total += sum(len(items) for items in kinds.values())
+    return total
 
 
 def _memory(measured: dict[str, Measured], document: dict[str, Any]) -> list[str]:
@@ -530,6 +548,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("profiling the largest fleet once ...", file=sys.stderr, flush=True)
             largest = next(c for c in all_cases if c.key == f"fleet:{max(fleet)}")
             profile = run_probe(largest, Path(scratch) / "profile", profile=True)
+            if profile.profile is not None:
+                profile.profile["resources"] = count_resources(Path(scratch) / "profile")
         facts["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         lines, document = report(measured, profile, args.repeat, facts)
     document["command"] = "make bench" + (" BENCH_RECORD=1" if args.record else "") + (
