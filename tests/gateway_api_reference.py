@@ -14,7 +14,7 @@ import yaml
 
 from cel_rules import Rule, evaluate
 from conftest import REPO
-from istio_reference import unknown_fields
+from istio_reference import schema_problems
 
 CHART = REPO / "constructs" / "istio_mesh" / "charts" / "gateway-api-crds"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -75,27 +75,13 @@ def with_defaults(schema: Mapping[str, Any], value: Any) -> Any:
 
 
 def gateway_api_problems(manifest: Mapping[str, Any], channel: str = "standard") -> list[str]:
-    """Why the channel's real CRD would refuse ``manifest`` (or prune part of it); [] when accepted."""
-    import jsonschema
-
-    group, _, version = manifest["apiVersion"].rpartition("/")
-    crd = gateway_api_crds(channel).get((group, manifest["kind"]))
-    if crd is None:
-        return [f"no {channel} CRD for kind {manifest['kind']} in group {group!r}"]
-    served = {v["name"]: v for v in crd["spec"]["versions"] if v.get("served")}
-    if version not in served:
-        return [f"{group}/{manifest['kind']} does not serve {version}"]
-    problems = []
-    if crd["spec"]["scope"] == "Namespaced" and not manifest.get("metadata", {}).get("namespace"):
-        problems.append("namespaced kind without metadata.namespace")
-    schema = dict(served[version]["schema"]["openAPIV3Schema"])
-    schema["properties"] = {**schema.get("properties", {}),
-                            "apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                            "metadata": {"type": "object"}}
-    problems += [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                 for e in sorted(jsonschema.Draft7Validator(schema).iter_errors(dict(manifest)), key=str)]
-    problems += unknown_fields(schema, dict(manifest))
-    defaulted = with_defaults(schema, dict(manifest))
-    for rule in _cel_rules(served[version]["schema"]["openAPIV3Schema"], manifest["kind"], version):
+    """Why the channel's real CRD would refuse ``manifest`` (or prune part of it); [] when accepted.
+    Beyond the schema: the CRDs' CEL rules, on the object after schema defaulting."""
+    problems, written = schema_problems(gateway_api_crds(channel), manifest, channel)
+    if written is None:
+        return problems
+    version = manifest["apiVersion"].rpartition("/")[2]
+    defaulted = with_defaults(written, dict(manifest))
+    for rule in _cel_rules(written, manifest["kind"], version):
         problems += [f"{v.path}: {v.message}" for v in evaluate(rule, defaulted)]
     return problems

@@ -127,25 +127,35 @@ def unknown_fields(schema: Mapping[str, Any], value: Any, path: str = "") -> lis
 
 def crd_problems(reference: Path, manifest: Mapping[str, Any]) -> list[str]:
     """Why ``manifest`` would be refused by the real CRD, or [] when it is accepted."""
+    return schema_problems(crds(reference), manifest)[0]
+
+
+def schema_problems(
+    by_identity: Mapping[tuple[str, str], Mapping[str, Any]], manifest: Mapping[str, Any], channel: str = ""
+) -> tuple[list[str], Mapping[str, Any] | None]:
+    """Why the CRD for ``manifest``'s kind (from ``by_identity``, keyed by group
+    and kind) would refuse it or prune part of it, and the served version's
+    ``openAPIV3Schema`` (None when no CRD serves the kind and version)."""
     import jsonschema
 
     group, _, version = manifest["apiVersion"].rpartition("/")
-    crd = crds(reference).get((group, manifest["kind"]))
+    crd = by_identity.get((group, manifest["kind"]))
     if crd is None:
-        return [f"no CRD for kind {manifest['kind']} in group {group!r}"]
+        return [f"no {channel + ' ' if channel else ''}CRD for kind {manifest['kind']} in group {group!r}"], None
     served = {v["name"]: v for v in crd["spec"]["versions"] if v.get("served")}
     if version not in served:
-        return [f"{group}/{manifest['kind']} does not serve {version}; served: {sorted(served)}"]
+        return [f"{group}/{manifest['kind']} does not serve {version}; served: {sorted(served)}"], None
     problems = []
     if crd["spec"]["scope"] == "Namespaced" and not manifest.get("metadata", {}).get("namespace"):
         problems.append("namespaced kind without metadata.namespace")
     # The openAPIV3Schema as written: JSON Schema ignores the x-kubernetes-*
     # keywords, and the API server checks apiVersion, kind and metadata itself.
-    schema = dict(served[version]["schema"]["openAPIV3Schema"])
+    written = served[version]["schema"]["openAPIV3Schema"]
+    schema = dict(written)
     schema["properties"] = {**schema.get("properties", {}),
                             "apiVersion": {"type": "string"}, "kind": {"type": "string"},
                             "metadata": {"type": "object"}}
     validator = jsonschema.Draft7Validator(schema)
     problems += [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
                  for e in sorted(validator.iter_errors(dict(manifest)), key=str)]
-    return problems + unknown_fields(schema, dict(manifest))
+    return problems + unknown_fields(schema, dict(manifest)), written
