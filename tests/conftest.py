@@ -32,6 +32,7 @@ from istio_mesh.cli import quiet_cdktf_deprecation
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, parse_config
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.process_lifetime import loading_bindings
 
 REPO = Path(__file__).resolve().parents[1]
 # jsii starts `node` from PATH. Like the Makefile, put the Node that
@@ -59,6 +60,22 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 # tests see every key and resource the code can emit.
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[None]:
+    """Collect with the bindings loading as main.py loads them.
+
+    A test module that imports the bindings at its top (test_binding_loading
+    does) starts jsii's kernel while the tests are collected, once per test
+    process; inside this block it starts as main.py starts it (one node
+    process, only the provider modules used compiled, no token creation
+    stacks: docs/performance.md), which every synthesis of the run then
+    shares. The environment is restored after collection, so the processes
+    tests start (the plain-cdktf probe among them) choose their own kernel.
+    """
+    with loading_bindings():
+        yield
 
 # Istio's own files for the pinned release, vendored with their licence
 # (third_party/istio/README.md says how to regenerate them).

@@ -5,7 +5,9 @@ class per Terraform resource and struct, and their type hints), and all of
 them live until the process ends. Python's cyclic garbage collector walks
 them again and again while they are created, and the interpreter frees them
 one by one at exit. And every call into cdktf is a round trip to jsii's node
-kernel, through a second node process that only relays the messages. See
+kernel, through a second node process that only relays the messages, and
+that kernel compiles every module of each provider package and records a
+stack trace for every token. See
 docs/performance.md for what each costs. ``main.py`` uses the helpers
 here; a library user can do the same.
 
@@ -34,15 +36,9 @@ DIRECT_KERNEL_ENV = "ISTIO_MESH_JSII_DIRECT"
 # standard input and output instead only if this text is found, once.
 _KERNEL_CHANNEL = "readFD:3,writeFD:3"
 _DIRECT_CHANNEL = "readFD:0,writeFD:1"
-_DIRECT_LAUNCHER = """\
-// Written by istio_mesh.process_lifetime: jsii's kernel in this process,
-// reading requests on standard input and answering on standard output.
-// What the kernel's code prints goes to standard error, which jsii's Python
-// side shows, so that it never mixes with the answers.
-"use strict";
-Object.defineProperty(process, "stdout", { configurable: true, get: () => process.stderr });
-require("../lib/program.js");
-"""
+# The launcher (hooks on Node's module loader, then the kernel): a file of
+# this package, copied next to the kernel's copy.
+_LAUNCHER = Path(__file__).with_name("jsii_launcher.js")
 
 
 @contextmanager
@@ -72,7 +68,12 @@ def direct_kernel() -> Iterator[None]:
     into cdktf wakes three processes instead of two. Here jsii is pointed
     (``JSII_RUNTIME``) at a copy of its own kernel that talks on standard
     input and output, started with the flag the relay gives it
-    (``--preserve-symlinks``), added to ``NODE_OPTIONS``. Nothing changes if
+    (``--preserve-symlinks``), added to ``NODE_OPTIONS``. Its launcher
+    (``jsii_launcher.js``, beside this module) also has Node compile only the
+    provider modules the kernel looks types up in, and drops cdktf's creation
+    stack of each token, which names only the kernel's frames (CDK Terrain's
+    own switch ``CDKTN_DISABLE_CREATION_STACK``, honoured if set); neither
+    changes a byte of output. Nothing changes if
     jsii's kernel is not the one this was written for, if ``JSII_RUNTIME`` is
     already set, or with ``ISTIO_MESH_JSII_DIRECT=0``.
     The environment is restored on exit.
@@ -124,7 +125,7 @@ def _write_direct_runtime() -> str | None:
         if (embedded / f"lib__{name}").is_file():
             shutil.copyfile(embedded / f"lib__{name}", folder / "lib" / name)
     launcher = folder / "bin" / "jsii-runtime.js"
-    launcher.write_text(_DIRECT_LAUNCHER, encoding="utf-8")
+    shutil.copyfile(_LAUNCHER, launcher)
     return str(launcher)
 
 

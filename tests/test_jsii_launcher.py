@@ -1,0 +1,127 @@
+"""The launcher main.py starts jsii's kernel with (``jsii_launcher.js``): its
+two hooks on Node's module loader, run on small made-up packages shaped like
+the real ones. That the real synthesis is byte-identical with and without
+them is tested in test_binding_loading.py; what they save, in make bench."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO
+
+LAUNCHER = REPO / "constructs" / "istio_mesh" / "jsii_launcher.js"
+SWITCH = "CDKTN_DISABLE_CREATION_STACK"
+
+# The two shapes of a provider binding's lib/index.js: cdktf's, and CDK
+# Terrain's (TypeScript's `export * as x` compiled with __importStar).
+CDKTF_INDEX = """\
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.unused = exports.used = void 0;
+exports.used = require("./used");
+exports.unused = require("./unused");
+"""
+CDKTN_INDEX = """\
+"use strict";
+var __importStar = function (mod) { return { ...mod, wrapped: true }; };
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.unused = exports.used = void 0;
+exports.used = __importStar(require("./used/index"));
+exports.unused = __importStar(require("./unused/index"));
+"""
+MODULE = """\
+(globalThis.compiled ??= []).push({name!r});
+exports.Resource = class Resource {{}};
+"""
+STACK_TRACE = """\
+exports.captureStackTrace = function captureStackTrace() { return ["at a kernel frame"]; };
+"""
+PROBE = """\
+const launcher = require(process.argv[1]);
+if (process.argv[3] === "install") launcher.install();
+const found = {switch: process.env.CDKTN_DISABLE_CREATION_STACK ?? null};
+const index = require(process.argv[2]);
+if (!process.argv[2].endsWith("stack-trace.js")) {
+    found.compiledAtLoad = [...(globalThis.compiled ?? [])];
+    found.keys = Object.keys(index).filter((k) => k !== "__esModule").sort();
+    found.sameObject = index.used === index.used;
+    found.usedResource = typeof index.used.Resource;
+    found.compiledAfterUse = [...globalThis.compiled];
+} else {
+    found.stack = index.captureStackTrace();
+}
+console.log(JSON.stringify(found));
+"""
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    assert node is not None, "node is on PATH for every test (conftest)"
+    return node
+
+
+def _package(root: Path, index: str, module_path: str) -> Path:
+    lib = root / "node_modules" / "@cdktf" / "provider-fake" / "lib"
+    for name in ("used", "unused"):
+        target = lib / module_path.format(name=name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(MODULE.format(name=name))
+    (lib / "index.js").write_text(index)
+    return lib / "index.js"
+
+
+def _run(target: Path, install: bool, env: dict[str, str] | None = None) -> dict[str, Any]:
+    environment = {k: v for k, v in os.environ.items() if k != SWITCH}
+    environment.update(env or {})
+    done = subprocess.run(
+        [_node(), "-e", PROBE, str(LAUNCHER), str(target), "install" if install else "plain"],
+        capture_output=True, text=True, check=False, env=environment,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("index", "module_path"),
+    [(CDKTF_INDEX, "{name}.js"), (CDKTN_INDEX, "{name}/index.js")],
+    ids=["cdktf-bindings", "cdktn-bindings"],
+)
+def test_a_provider_index_compiles_a_module_only_when_it_is_first_used(
+    tmp_path: Path, index: str, module_path: str
+) -> None:
+    target = _package(tmp_path, index, module_path)
+    hooked = _run(target, install=True)
+    assert hooked["compiledAtLoad"] == []
+    assert hooked["compiledAfterUse"] == ["used"]
+    assert hooked["keys"] == ["unused", "used"]
+    assert hooked["sameObject"] is True
+    assert hooked["usedResource"] == "function"
+    plain = _run(target, install=False)
+    assert plain["compiledAtLoad"] == ["used", "unused"]
+    assert plain["keys"] == hooked["keys"]
+
+
+def test_an_index_of_another_shape_is_left_as_it_is(tmp_path: Path) -> None:
+    index = '"use strict";\nmodule.exports = { used: require("./used"), unused: require("./unused") };\n'
+    target = _package(tmp_path, index, "{name}.js")
+    assert _run(target, install=True)["compiledAtLoad"] == ["used", "unused"]
+
+
+def test_cdktf_token_creation_stacks_are_dropped_as_cdk_terrain_drops_them(tmp_path: Path) -> None:
+    target = tmp_path / "node_modules" / "cdktf" / "lib" / "tokens" / "private" / "stack-trace.js"
+    target.parent.mkdir(parents=True)
+    target.write_text(STACK_TRACE)
+    assert _run(target, install=True) == {"switch": "1", "stack": []}
+    assert _run(target, install=False) == {"switch": None, "stack": ["at a kernel frame"]}
+    # The switch a user set wins, whichever toolchain.
+    assert _run(target, install=True, env={SWITCH: "0"}) == {
+        "switch": "0", "stack": ["at a kernel frame"]}
+
