@@ -104,7 +104,10 @@ def direct_kernel() -> Iterator[None]:
 
 def _write_direct_runtime() -> str | None:
     """The launcher for :func:`direct_kernel` in a temporary folder (removed at
-    exit), or None where jsii's bundled kernel is not the expected one."""
+    exit), or None where jsii's bundled kernel is not the expected one (or
+    this package's launcher is missing, as in a wheel built without it)."""
+    if not _LAUNCHER.is_file():
+        return None
     spec = importlib.util.find_spec("jsii")
     if spec is None or not spec.submodule_search_locations:
         return None

@@ -67,6 +67,11 @@ def installed_problems() -> list[str]:
     location = Path(istio_mesh.__file__).resolve()
     if "site-packages" not in location.parts or not location.is_relative_to(Path(sys.prefix).resolve()):
         found.append(f"istio_mesh imported from {location}, not from this environment's wheel")
+    # Files besides the modules that the package reads at run time: main.py's
+    # jsii launcher and the chart the Gateway API CRDs are installed with.
+    for data in ("jsii_launcher.js", "charts/gateway-api-crds/Chart.yaml"):
+        if not (location.parent / data).is_file():
+            found.append(f"the wheel lacks istio_mesh/{data}")
     installed = importlib.metadata.version("istio-mesh")
     if installed != istio_mesh.__version__:
         found.append(f"wheel metadata says {installed}, istio_mesh.__version__ {istio_mesh.__version__}")
