@@ -61,7 +61,6 @@ SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session: pytest.Session) -> Iterator[None]:
     """Collect with the bindings loading as main.py loads them.
@@ -76,6 +75,7 @@ def pytest_collection(session: pytest.Session) -> Iterator[None]:
     """
     with loading_bindings():
         yield
+
 
 # Istio's own files for the pinned release, vendored with their licence
 # (third_party/istio/README.md says how to regenerate them).

@@ -307,3 +307,20 @@ def test_the_output_is_byte_identical_to_loading_the_packages_whole_with_checks(
     assert "stacks/prod-policies/cdk.tf.json" in ours
     assert ours == whole
 
+
+
+def test_this_test_process_runs_the_kernel_main_py_runs() -> None:
+    """conftest collects inside ``loading_bindings()`` and this module imports
+    the bindings at its top, so the kernel every in-process synthesis of the
+    run uses was started by main.py's launcher, not jsii's own."""
+    kernels = []
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        with open(f"/proc/{os.getpid()}/task/{task}/children") as children:
+            for child in children.read().split():
+                with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                    argv = cmdline.read().decode().split("\0")
+                if Path(argv[0]).name == "node":
+                    kernels.append(argv)
+    assert len(kernels) == 1, kernels
+    [runtime] = [Path(arg) for arg in kernels[0] if arg.endswith("jsii-runtime.js")]
+    assert runtime.parents[1].name.startswith("istio-mesh-jsii-"), runtime
