@@ -5,16 +5,19 @@ them is tested in test_binding_loading.py; what they save, in make bench."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import REPO
+from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
 
 LAUNCHER = REPO / "constructs" / "istio_mesh" / "jsii_launcher.js"
 SWITCH = "CDKTN_DISABLE_CREATION_STACK"
@@ -125,3 +128,51 @@ def test_cdktf_token_creation_stacks_are_dropped_as_cdk_terrain_drops_them(tmp_p
     assert _run(target, install=True, env={SWITCH: "0"}) == {
         "switch": "0", "stack": ["at a kernel frame"]}
 
+
+
+# The real packages the installed toolchain ships (each binding's jsii
+# tarball): a new binding release whose files no longer have the shapes the
+# hooks expect would turn them off without a failing synthesis, only a slower
+# one. These say so at once.
+
+LAZY_PROBE = """\
+const { lazyIndex } = require(process.argv[1]);
+const source = require("fs").readFileSync(0, "utf8");
+const lazy = lazyIndex(source);
+console.log(JSON.stringify({
+    requires: (source.match(/require\\(/g) ?? []).length,
+    lazy: (lazy.match(/__istioMeshLazyExport\\(exports, /g) ?? []).length,
+}));
+"""
+
+
+def _tarball_member(package: str, member: str) -> str:
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.submodule_search_locations, package
+    [tarball] = Path(spec.submodule_search_locations[0], "_jsii").glob("*.jsii.tgz")
+    with tarfile.open(tarball) as archive:
+        found = archive.extractfile(f"package/{member}")
+        assert found is not None, (tarball, member)
+        return found.read().decode()
+
+
+@pytest.mark.parametrize("binding", ["helm", "kubernetes"])
+def test_every_module_of_the_installed_provider_index_loads_lazily(binding: str) -> None:
+    _, helm, kubernetes = TOOLCHAINS[TOOLCHAIN]
+    source = _tarball_member(helm if binding == "helm" else kubernetes, "lib/index.js")
+    done = subprocess.run([_node(), "-e", LAZY_PROBE, str(LAUNCHER)], input=source,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)
+    assert counts["requires"] >= 3
+    assert counts["lazy"] == counts["requires"]
+
+
+def test_the_installed_core_has_the_creation_stack_the_launcher_turns_off() -> None:
+    core = TOOLCHAINS[TOOLCHAIN][0]
+    source = _tarball_member(core, "lib/tokens/private/stack-trace.js")
+    if core == "cdktf":  # no switch: the launcher replaces this function
+        assert "exports.captureStackTrace = captureStackTrace;" in source
+    else:  # CDK Terrain reads its own switch, which the launcher sets
+        assert 'process.env.CDKTN_DISABLE_CREATION_STACK' in source
+        assert "captureCreationStack" in _tarball_member(core, "lib/tokens/lazy.js")
