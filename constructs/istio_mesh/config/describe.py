@@ -6,7 +6,8 @@ values or bounds found by walking the model classes from the file's root model.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -39,12 +40,16 @@ def describe_validation_error(
     return problems
 
 
-def _union_tags(root: type[BaseModel]) -> dict[str, set[object]]:
-    """Top-level fields that are discriminated unions, with their members' tags."""
-    out: dict[str, set[object]] = {}
+@cache
+def _union_tags(root: type[BaseModel]) -> Mapping[str, frozenset[object]]:
+    """Top-level fields that are discriminated unions, with their members' tags.
+
+    A function of the model class alone, which never changes: worked out once
+    per class, not once per error."""
+    out: dict[str, frozenset[object]] = {}
     for name, field in root.model_fields.items():
         members = models_in(field.annotation)
-        tags = {tag for m in members if (tag := _tag_of(m)) is not None}
+        tags = frozenset(tag for m in members if (tag := _tag_of(m)) is not None)
         if len(members) > 1 and tags:
             out[field.alias or name] = tags
     return out
