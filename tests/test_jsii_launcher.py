@@ -176,3 +176,28 @@ def test_the_installed_core_has_the_creation_stack_the_launcher_turns_off() -> N
     else:  # CDK Terrain reads its own switch, which the launcher sets
         assert 'process.env.CDKTN_DISABLE_CREATION_STACK' in source
         assert "captureCreationStack" in _tarball_member(core, "lib/tokens/lazy.js")
+
+
+EXEC_ARGV_PROBE = """\
+require(process.argv[2]).preserveSymlinksInExecArgv();
+console.log(JSON.stringify(process.execArgv));
+"""
+
+
+@pytest.mark.parametrize(
+    ("node_options", "exec_argv"),
+    [("--no-warnings --preserve-symlinks", ["--preserve-symlinks"]), ("--no-warnings", []), ("", [])],
+)
+def test_the_kernel_is_told_node_preserves_symlinks_when_node_options_say_so(
+    tmp_path: Path, node_options: str, exec_argv: list[str]
+) -> None:
+    """The kernel links each cached package into its node_modules with one
+    symlink only if ``--preserve-symlinks`` is in ``process.execArgv``; main.py
+    gives the flag in NODE_OPTIONS, which execArgv does not show."""
+    probe = tmp_path / "probe.js"  # a file: `node -e` would put its script in execArgv
+    probe.write_text(EXEC_ARGV_PROBE)
+    environment = {**os.environ, "NODE_OPTIONS": node_options}
+    done = subprocess.run([_node(), str(probe), str(LAUNCHER)], capture_output=True,
+                          text=True, check=False, env=environment)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == exec_argv

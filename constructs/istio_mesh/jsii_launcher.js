@@ -4,8 +4,9 @@
 // The kernel runs in this process, reading requests on standard input and
 // answering on standard output; what the kernel's code prints goes to
 // standard error, which jsii's Python side shows, so that it never mixes with
-// the answers. Before the kernel starts, two hooks on Node's module loader
-// remove work a Python program pays for and never uses (docs/performance.md):
+// the answers. Before the kernel starts, it removes three costs a Python
+// program pays for and never uses (docs/performance.md); the first two are
+// hooks on Node's module loader:
 //
 // 1. A provider binding's lib/index.js requires every one of its modules (109
 //    for Kubernetes), and the kernel requires the index when the assembly
@@ -20,8 +21,13 @@
 //    program, and it is read only to word an error. CDK Terrain skips it when
 //    CDKTN_DISABLE_CREATION_STACK is 1; this sets that switch unless it is set
 //    already, and gives cdktf 0.21, which has no switch, the same behaviour.
-//
-// Either hook does nothing where a file does not have the shape it expects.
+//    Either hook does nothing where a file does not have the shape it expects.
+// 3. The kernel puts each package of its cache into its node_modules with one
+//    symlink where Node preserves symlinks, which it learns from node's
+//    command line (jsii's relay passes --preserve-symlinks there); main.py
+//    passes it in NODE_OPTIONS, so the launcher adds it to process.execArgv.
+//    Otherwise the kernel hard-links every file of every package and unlinks
+//    them all at exit: about a fifth of a prod synth.
 "use strict";
 
 const fs = require("fs");
@@ -91,8 +97,28 @@ function install() {
 
 module.exports = { install, lazyIndex };
 
+/**
+ * Tell the kernel that Node preserves symlinks when NODE_OPTIONS says so.
+ *
+ * The kernel reads `process.execArgv` (the flags on node's command line,
+ * where jsii's relay puts --preserve-symlinks) to choose how it puts each
+ * package from its cache into its temporary node_modules: one symlink per
+ * package if Node preserves symlinks, else a hard link per file (thousands
+ * for the Kubernetes bindings), removed again file by file at exit. A flag
+ * given in NODE_OPTIONS is in force but not in execArgv.
+ */
+function preserveSymlinksInExecArgv() {
+    const options = (process.env.NODE_OPTIONS ?? "").split(/\s+/);
+    if (options.includes("--preserve-symlinks") && !process.execArgv.includes("--preserve-symlinks")) {
+        process.execArgv.push("--preserve-symlinks");
+    }
+}
+
+module.exports.preserveSymlinksInExecArgv = preserveSymlinksInExecArgv;
+
 if (require.main === module) {
     Object.defineProperty(process, "stdout", { configurable: true, get: () => process.stderr });
+    preserveSymlinksInExecArgv();
     install();
     require("../lib/program.js");
 }
