@@ -72,7 +72,7 @@ function creationStacksOff() {
     return flag === "true" || flag === "1";
 }
 
-/** Install both hooks on Node's loader of CommonJS `.js` files. */
+/** Install the two hooks on Node's loader of CommonJS `.js` files. */
 function install() {
     if (process.env[CREATION_STACK_SWITCH] === undefined) {
         process.env[CREATION_STACK_SWITCH] = "1";
@@ -95,8 +95,6 @@ function install() {
     };
 }
 
-module.exports = { install, lazyIndex };
-
 /**
  * Tell the kernel that Node preserves symlinks when NODE_OPTIONS says so.
  *
@@ -114,7 +112,7 @@ function preserveSymlinksInExecArgv() {
     }
 }
 
-module.exports.preserveSymlinksInExecArgv = preserveSymlinksInExecArgv;
+module.exports = { install, lazyIndex, preserveSymlinksInExecArgv };
 
 if (require.main === module) {
     Object.defineProperty(process, "stdout", { configurable: true, get: () => process.stderr });
