@@ -51,16 +51,19 @@ def istiod_placement(placement: Placement) -> dict[str, Any]:
     return out
 
 
+def _rolling_update_strategy(rolling_update: dict[str, int | str]) -> dict[str, Any]:
+    """A Deployment's ``strategy`` or a DaemonSet's ``updateStrategy``: both
+    charts copy it into the workload as it is."""
+    return {"type": "RollingUpdate", "rollingUpdate": rolling_update}
+
+
 def gateway_placement(placement: Placement) -> dict[str, Any]:
     """The gateway chart copies ``strategy`` into the Deployment as it is."""
     out = _selector_and_tolerations(placement.node_selector, placement.tolerations)
     if placement.priority_class_name:
         out["priorityClassName"] = placement.priority_class_name
     if placement.rollout is not None:
-        out["strategy"] = {
-            "type": "RollingUpdate",
-            "rollingUpdate": placement.rollout.rolling_update(),
-        }
+        out["strategy"] = _rolling_update_strategy(placement.rollout.rolling_update())
     return out
 
 
@@ -71,10 +74,7 @@ def ztunnel_placement(placement: ZtunnelPlacement) -> dict[str, Any]:
     if placement.tolerations is not None:
         out["tolerations"] = _tolerations(placement.tolerations)
     if placement.rollout is not None:
-        out["updateStrategy"] = {
-            "type": "RollingUpdate",
-            "rollingUpdate": placement.rollout.rolling_update(),
-        }
+        out["updateStrategy"] = _rolling_update_strategy(placement.rollout.rolling_update())
     return out
 
 
@@ -84,8 +84,5 @@ def cni_placement(placement: CniPlacement) -> dict[str, Any]:
     if placement.tolerations is not None:
         out["tolerations"] = _tolerations(placement.tolerations)
     if placement.rollout is not None:
-        out["updateStrategy"] = {
-            "type": "RollingUpdate",
-            "rollingUpdate": placement.rollout.rolling_update(),
-        }
+        out["updateStrategy"] = _rolling_update_strategy(placement.rollout.rolling_update())
     return out
