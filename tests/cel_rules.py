@@ -81,6 +81,12 @@ def rules(reference: Path, group: str, kind: str, version: str) -> list[Rule]:
     """Every CEL rule of one served version of one CRD."""
     crd = crds(reference)[(group, kind)]
     served = {v["name"]: v for v in crd["spec"]["versions"]}
+    return schema_rules(served[version]["schema"]["openAPIV3Schema"], kind, version)
+
+
+def schema_rules(schema: Mapping[str, Any], kind: str, version: str) -> list[Rule]:
+    """Every CEL rule (``x-kubernetes-validations``) in an openAPIV3Schema, with
+    its path: properties by name, map values as ``{}``, list items as ``[]``."""
     found: list[Rule] = []
 
     def walk(node: Any, path: tuple[str, ...]) -> None:
@@ -95,7 +101,7 @@ def rules(reference: Path, group: str, kind: str, version: str) -> list[Rule]:
         if isinstance(node.get("items"), Mapping):
             walk(node["items"], (*path, "[]"))
 
-    walk(served[version]["schema"]["openAPIV3Schema"], ())
+    walk(schema, ())
     return found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from cel_rules import Rule, evaluate
+from cel_rules import Rule, evaluate, schema_rules
 from conftest import REPO
 from istio_reference import schema_problems
 
@@ -39,23 +39,8 @@ def gateway_api_crds(channel: str) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _cel_rules(schema: Mapping[str, Any], kind: str, version: str) -> list[Rule]:
-    found: list[Rule] = []
-
-    def walk(node: Any, path: tuple[str, ...]) -> None:
-        if not isinstance(node, Mapping):
-            return
-        for entry in node.get("x-kubernetes-validations") or ():
-            if "oldSelf" not in entry["rule"]:  # transition rules need a previous object
-                found.append(Rule(kind, version, path, entry["rule"], entry.get("message", "")))
-        for name, sub in (node.get("properties") or {}).items():
-            walk(sub, (*path, name))
-        if isinstance(node.get("additionalProperties"), Mapping):
-            walk(node["additionalProperties"], (*path, "{}"))
-        if isinstance(node.get("items"), Mapping):
-            walk(node["items"], (*path, "[]"))
-
-    walk(schema, ())
-    return found
+    """The schema's CEL rules but transition rules, which need a previous object."""
+    return [rule for rule in schema_rules(schema, kind, version) if "oldSelf" not in rule.rule]
 
 
 def with_defaults(schema: Mapping[str, Any], value: Any) -> Any:
