@@ -117,7 +117,7 @@ CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile PIPENV_IGNORE_VIRTUALE
 # the chart values / CRD contracts; and main.py's jsii launcher against CDK
 # Terrain's own files.
 CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
-	tests/test_chart_values_contract.py tests/test_crd_schemas.py tests/test_jsii_launcher.py
+	tests/test_chart_values_contract.py tests/test_crd_schemas.py tests/runtime/test_jsii_launcher.py
 
 $(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml .venv/.synced
 	$(CDKTN_PIPENV) sync --dev

@@ -32,7 +32,7 @@ from istio_mesh.cli import quiet_cdktf_deprecation
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, parse_config
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.process_lifetime import loading_bindings
+from istio_mesh.runtime.fast_path import enable as enable_fast_path
 
 REPO = Path(__file__).resolve().parents[1]
 # jsii starts `node` from PATH. Like the Makefile, put the Node that
@@ -63,7 +63,7 @@ FULL_FIXTURES = sorted(p.stem for p in (FIXTURES / "full").glob("*.yaml"))
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session: pytest.Session) -> Iterator[None]:
-    """Collect with the bindings loading as main.py loads them.
+    """Collect with the fast path on, as main.py turns it on.
 
     A test module that imports the bindings at its top (test_binding_loading
     does) starts jsii's kernel while the tests are collected, once per test
@@ -73,8 +73,8 @@ def pytest_collection(session: pytest.Session) -> Iterator[None]:
     shares. The environment is restored after collection, so the processes
     tests start (the plain-cdktf probe among them) choose their own kernel.
     """
-    with loading_bindings():
-        yield
+    enable_fast_path()
+    yield
 
 
 # Istio's own files for the pinned release, vendored with their licence

@@ -17,7 +17,8 @@ from pathlib import Path
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 from istio_mesh.output import OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
-from istio_mesh.process_lifetime import exit_without_teardown, loading_bindings
+from istio_mesh.runtime.fast_path import enable as enable_fast_path
+from istio_mesh.runtime.teardown import exit_without_teardown
 from istio_mesh.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
@@ -56,8 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
     quiet_cdktf_deprecation()
-    with loading_bindings():
-        from istio_mesh.app import build_app
+    enable_fast_path()
+    from istio_mesh.app import build_app
 
     outdir = target_outdir()
     try:

@@ -16,20 +16,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import App, LocalBackend, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes
-from cdktf_cdktf_provider_kubernetes.config_map_v1 import (
+# Optional, and first: the fast path main.py uses (only the binding modules
+# used, jsii's kernel without its relay). Without it the app works the same,
+# only slower; it must run before anything imports cdktf.
+from istio_mesh.runtime.fast_path import enable as enable_fast_path
+
+enable_fast_path()
+
+from cdktf import App, LocalBackend, TerraformOutput, TerraformStack  # noqa: E402 (on purpose: after it)
+from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes  # noqa: E402
+from cdktf_cdktf_provider_kubernetes.config_map_v1 import (  # noqa: E402
     ConfigMapV1,
     ConfigMapV1Metadata,
 )
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import (
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import (  # noqa: E402
     NamespaceV1,
     NamespaceV1Metadata,
 )
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
-from constructs import Construct
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider  # noqa: E402
+from constructs import Construct  # noqa: E402
 
-from istio_mesh import IstioMesh, IstioPolicies, MeshConfig, load_config
+from istio_mesh import IstioMesh, IstioPolicies, MeshConfig, load_config  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLUSTER = {"config_path": "~/.kube/config", "config_context": "platform"}

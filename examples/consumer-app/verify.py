@@ -69,7 +69,7 @@ def installed_problems() -> list[str]:
         found.append(f"istio_mesh imported from {location}, not from this environment's wheel")
     # Files besides the modules that the package reads at run time: main.py's
     # jsii launcher and the chart the Gateway API CRDs are installed with.
-    for data in ("jsii_launcher.js", "charts/gateway-api-crds/Chart.yaml"):
+    for data in ("runtime/jsii_launcher.js", "charts/gateway-api-crds/Chart.yaml"):
         if not (location.parent / data).is_file():
             found.append(f"the wheel lacks istio_mesh/{data}")
     installed = importlib.metadata.version("istio-mesh")

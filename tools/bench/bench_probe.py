@@ -205,7 +205,7 @@ def main(argv: list[str]) -> int:
     flags = {a for a in argv if a.startswith("--")}
     args = [a for a in argv if not a.startswith("--")]
     mode = args[0]
-    lifetime = load_by_path("process_lifetime", PACKAGE / "process_lifetime.py")
+    teardown = load_by_path("teardown", PACKAGE / "runtime" / "teardown.py")
     phases = Phases()
     profile = None
     if mode == "whole":
@@ -213,13 +213,13 @@ def main(argv: list[str]) -> int:
         phases.mark("import")
     elif mode == "used":
         handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
-        with lifetime.loading_bindings():  # as main.py loads them
-            handwritten.terraform_module()
+        handwritten.fast_path().enable()  # as main.py loads them
+        handwritten.terraform_module()
         phases.mark("import")
     elif mode == "handwritten":
         handwritten = load_by_path("handwritten_prod", HERE / "handwritten_prod.py")
-        with lifetime.loading_bindings():
-            t = handwritten.terraform_module()
+        handwritten.fast_path().enable()
+        t = handwritten.terraform_module()
         phases.mark("import")
         app = t.App(outdir=args[1])
         for name, doc in json.loads(handwritten.DATA.read_text()).items():
@@ -239,7 +239,7 @@ def main(argv: list[str]) -> int:
         "profile": profile,
     }
     print(json.dumps(result))
-    lifetime.exit_without_teardown(0)
+    teardown.exit_without_teardown(0)
     return 0
 
 

@@ -18,7 +18,7 @@ CDKTF_OUT`` rewrites ``prod_terraform.json`` from a synthesized ``cdktf.out``.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -30,24 +30,31 @@ REPO = HERE.parents[1]
 DATA = HERE / "prod_terraform.json"
 
 
-def load_by_path(name: str, path: Path) -> ModuleType:
-    """A module of ours by file, without importing the ``istio_mesh`` package
-    (whose ``__init__`` loads pydantic and the config models)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+PACKAGE = REPO / "constructs" / "istio_mesh"
+
+
+def bare_packages() -> None:
+    """Register ``istio_mesh`` and ``istio_mesh.runtime`` without running
+    their ``__init__`` (the package's loads pydantic and the config models),
+    so their standard-library-only modules import alone."""
+    for name, folder in (("istio_mesh", PACKAGE), ("istio_mesh.runtime", PACKAGE / "runtime")):
+        if name not in sys.modules:
+            module = ModuleType(name)
+            module.__path__ = [str(folder)]
+            sys.modules[name] = module
+
+
+def fast_path() -> ModuleType:
+    """Our fast path switch (``istio_mesh.runtime.fast_path``), alone."""
+    bare_packages()
+    return importlib.import_module("istio_mesh.runtime.fast_path")
 
 
 def terraform_module() -> ModuleType:
-    """Our ``terraform.py``, and the toolchain module it reads (standard
-    library only), registered under its own name first so that importing it
-    does not import the package."""
-    if "istio_mesh.toolchain" not in sys.modules:
-        sys.modules["istio_mesh.toolchain"] = load_by_path(
-            "istio_mesh.toolchain", REPO / "constructs" / "istio_mesh" / "toolchain.py")
-    return load_by_path("istio_mesh_terraform", REPO / "constructs" / "istio_mesh" / "terraform.py")
+    """Our ``terraform.py``, alone: with the fast path on first, as main.py
+    turns it on, it finds the bindings loaded."""
+    bare_packages()
+    return importlib.import_module("istio_mesh.terraform")
 
 
 def _ordered(resources: dict[str, dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -150,6 +157,7 @@ def refresh(synthesized: Path) -> None:
 
 
 def main(outdir: str) -> None:
+    fast_path().enable()
     t = terraform_module()
     app = t.App(outdir=outdir)
     for name, doc in json.loads(DATA.read_text()).items():

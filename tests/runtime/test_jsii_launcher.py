@@ -1,10 +1,13 @@
-"""The launcher main.py starts jsii's kernel with (``jsii_launcher.js``): its
-two hooks on Node's module loader, run on small made-up packages shaped like
-the real ones. That the real synthesis is byte-identical with and without
-them is tested in test_binding_loading.py; what they save, in make bench."""
+"""The launcher the fast path starts jsii's kernel with (``jsii_launcher.js``):
+its two hooks, registered with Node's module.registerHooks, run on small
+made-up packages shaped like the real ones, applied only to the versions they
+were verified on and saying so where they do not apply; and the framing of
+what the kernel prints. That the real synthesis is byte-identical with and
+without them is tested in test_fast_path.py; what they save, in make bench."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import os
@@ -19,7 +22,7 @@ import pytest
 from conftest import REPO
 from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
 
-LAUNCHER = REPO / "constructs" / "istio_mesh" / "jsii_launcher.js"
+LAUNCHER = REPO / "constructs" / "istio_mesh" / "runtime" / "jsii_launcher.js"
 SWITCH = "CDKTN_DISABLE_CREATION_STACK"
 
 # The two shapes of a provider binding's lib/index.js: cdktf's, and CDK
@@ -70,8 +73,13 @@ def _node() -> str:
     return node
 
 
-def _package(root: Path, index: str, module_path: str) -> Path:
-    lib = root / "node_modules" / "@cdktf" / "provider-fake" / "lib"
+def _package(root: Path, index: str, module_path: str, version: str = "12.1.2") -> Path:
+    """A made-up package under the name and (by default) the version of the
+    verified helm binding."""
+    lib = root / "node_modules" / "@cdktf" / "provider-helm" / "lib"
+    lib.mkdir(parents=True)
+    (lib.parent / "package.json").write_text(
+        json.dumps({"name": "@cdktf/provider-helm", "version": version}))
     for name in ("used", "unused"):
         target = lib / module_path.format(name=name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +88,8 @@ def _package(root: Path, index: str, module_path: str) -> Path:
     return lib / "index.js"
 
 
-def _run(target: Path, install: bool, env: dict[str, str] | None = None) -> dict[str, Any]:
+def _run(target: Path, install: bool, env: dict[str, str] | None = None,
+         stderr: list[str] | None = None) -> dict[str, Any]:
     environment = {k: v for k, v in os.environ.items() if k != SWITCH}
     environment.update(env or {})
     done = subprocess.run(
@@ -88,6 +97,8 @@ def _run(target: Path, install: bool, env: dict[str, str] | None = None) -> dict
         capture_output=True, text=True, check=False, env=environment,
     )
     assert done.returncode == 0, done.stderr
+    if stderr is not None:
+        stderr.extend(done.stderr.splitlines())
     found: dict[str, Any] = json.loads(done.stdout)
     return found
 
@@ -118,10 +129,64 @@ def test_an_index_of_another_shape_is_left_as_it_is(tmp_path: Path) -> None:
     assert _run(target, install=True)["compiledAtLoad"] == ["used", "unused"]
 
 
-def test_cdktf_token_creation_stacks_are_dropped_as_cdk_terrain_drops_them(tmp_path: Path) -> None:
-    target = tmp_path / "node_modules" / "cdktf" / "lib" / "tokens" / "private" / "stack-trace.js"
+def _stack_trace(root: Path, version: str) -> Path:
+    target = root / "node_modules" / "cdktf" / "lib" / "tokens" / "private" / "stack-trace.js"
     target.parent.mkdir(parents=True)
     target.write_text(STACK_TRACE)
+    (root / "node_modules" / "cdktf" / "package.json").write_text(
+        json.dumps({"name": "cdktf", "version": version}))
+    return target
+
+
+def test_an_unverified_provider_release_is_compiled_whole_and_said_so(tmp_path: Path) -> None:
+    target = _package(tmp_path, CDKTF_INDEX, "{name}.js", version="12.9.0")
+    said: list[str] = []
+    assert _run(target, install=True, stderr=said)["compiledAtLoad"] == ["used", "unused"]
+    assert said == [
+        "istio-mesh: @cdktf/provider-helm@12.9.0 is not a version the lazy provider index was "
+        "verified on (12.1.2), so all of its modules are compiled; synthesis is slower but unchanged"]
+
+
+def test_a_verified_index_of_another_shape_is_said_so(tmp_path: Path) -> None:
+    index = '"use strict";\nmodule.exports = { used: require("./used"), unused: require("./unused") };\n'
+    target = _package(tmp_path, index, "{name}.js")
+    said: list[str] = []
+    _run(target, install=True, stderr=said)
+    assert said == [
+        "istio-mesh: @cdktf/provider-helm@12.1.2's lib/index.js has no line the lazy provider index "
+        "understands, so all of its modules are compiled; synthesis is slower but unchanged"]
+
+
+def test_an_unverified_cdktf_keeps_its_creation_stacks_and_says_so(tmp_path: Path) -> None:
+    target = _stack_trace(tmp_path, "0.22.0")
+    said: list[str] = []
+    assert _run(target, install=True, stderr=said) == {"switch": "1", "stack": ["at a kernel frame"]}
+    assert said == [
+        "istio-mesh: cdktf@0.22.0 is not a version whose creation stacks were verified (0.21.0), "
+        "so each token records one; synthesis is slower but unchanged"]
+
+
+FRAMING_PROBE = """\
+require(process.argv[1]).frameOutput();
+console.error("a debug line");
+process.stdout.write("printed by kernel code\\n");
+"""
+
+
+def test_what_the_kernel_prints_is_framed_as_jsii_s_relay_frames_it() -> None:
+    done = subprocess.run([_node(), "-e", FRAMING_PROBE, str(LAUNCHER)], capture_output=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b""  # the kernel's answers alone go there
+    frames = [json.loads(line) for line in done.stderr.splitlines()]
+    assert frames == [
+        {"stderr": base64.b64encode(b"a debug line\n").decode()},
+        {"stdout": base64.b64encode(b"printed by kernel code\n").decode()},
+    ]
+
+
+def test_cdktf_token_creation_stacks_are_dropped_as_cdk_terrain_drops_them(tmp_path: Path) -> None:
+    target = _stack_trace(tmp_path, "0.21.0")
     assert _run(target, install=True) == {"switch": "1", "stack": []}
     assert _run(target, install=False) == {"switch": None, "stack": ["at a kernel frame"]}
     # The switch a user set wins, whichever toolchain.
