@@ -85,7 +85,8 @@ def otlp_port_mismatch(config: MeshConfig) -> Iterator[Finding]:
 
 
 def access_log_in_container(config: MeshConfig) -> Iterator[Finding]:
-    files = [(("mesh", "accessLog", "file"), config.mesh.access_log.file)]
+    files: list[tuple[tuple[str | int, ...], str]] = [
+        (("mesh", "accessLog", "file"), config.mesh.access_log.file)]
     files += [(("mesh", "extensionProviders", i, "envoyFileAccessLog", "path"),
                p.envoy_file_access_log.path)
               for i, p in enumerate(config.mesh.extension_providers) if p.envoy_file_access_log]
