@@ -18,7 +18,7 @@ from istio_mesh.config.errors import format_path
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.guardrails import disruption_budget_blocks_drain, extra_values_allow_any, floating_image_tag
 from istio_mesh.lint.hatches import Path, chart_values, value_at
-from istio_mesh.lint.rules import Finding, finding, istiods, prod_demo_profile
+from istio_mesh.lint.rules import Finding, finding, istiods, legacy_tracing, prod_demo_profile
 from istio_mesh.lint.rules_availability import egress_gateway_public
 from istio_mesh.lint.rules_security import root_namespace_writable
 
@@ -26,7 +26,7 @@ _VERSION_TAG = re.compile(r"([0-9]+\.[0-9]+\.[0-9]+)(?:-[A-Za-z0-9.-]+)?", re.AS
 
 # Rules that judge one extraValues key themselves, with a message made for it.
 _DEDICATED = (extra_values_allow_any, floating_image_tag, disruption_budget_blocks_drain,
-              prod_demo_profile, root_namespace_writable, egress_gateway_public)
+              prod_demo_profile, root_namespace_writable, egress_gateway_public, legacy_tracing)
 
 
 def _overrides(extra: Mapping[str, Any], generated: Mapping[str, Any],
