@@ -215,9 +215,11 @@ EXPECTED = {
 }
 
 
-def test_every_rule_has_a_seeded_example() -> None:
-    assert sorted(p.stem for p in LINT_FIXTURES.glob("*.yaml")) == sorted(r.id for r in RULES)
-    assert sorted(EXPECTED) == sorted(r.id for r in RULES)
+def test_every_seeded_example_is_a_rule_with_its_exact_text() -> None:
+    # The rules added from the red-team corpus are exercised there instead
+    # (tests/test_lint_redteam.py checks that every rule has one or the other).
+    assert sorted(p.stem for p in LINT_FIXTURES.glob("*.yaml")) == sorted(EXPECTED)
+    assert set(EXPECTED) <= {r.id for r in RULES}
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
@@ -446,7 +448,10 @@ def test_a_gateway_budget_that_blocks_every_drain_is_found(budget: str) -> None:
     text = PROD.replace("defaultDeny: true}", "defaultDeny: true, ingress: [{gateway: gw}]}") + ISTIOD + (
         "gateways: [{name: gw, kind: ingress, replicas: 3, resources: {requests: {cpu: 1, "
         f"memory: 1Gi}}}}, {PRIORITY}, extraValues: {{podDisruptionBudget: {budget}}}}}]\n")
-    assert [r for r, _ in rules_found(text)] == ["prod-disruption-budget-blocks-drain"]
+    # A minAvailable merged into the stack's maxUnavailable: 1 is also a
+    # PodDisruptionBudget the API server refuses.
+    both = ["values-rejected-at-apply"] if "minAvailable" in budget else []
+    assert [r for r, _ in rules_found(text)] == ["prod-disruption-budget-blocks-drain", *both]
     assert rules_found(text.replace(budget, "{maxUnavailable: 1}")) == []
 
 
@@ -472,4 +477,4 @@ def test_guardrails_stay_silent_outside_production() -> None:
                  "prod-trace-sampling-high"):
         text = (LINT_FIXTURES / f"{rule}.yaml").read_text().replace(
             "environment: production", "environment: staging")
-        assert [f.rule for f in lint_config(config_from(text))] == [], rule
+        assert [f.rule for f in lint_config(config_from(text)) if f.rule.startswith("prod-")] == [], rule

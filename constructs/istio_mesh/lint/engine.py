@@ -19,7 +19,14 @@ from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
 from istio_mesh.lint.guardrails import GUARDRAILS
 from istio_mesh.lint.placement import PLACEMENT_CHECKS
-from istio_mesh.lint.rules import CHECKS, Finding, finding
+from istio_mesh.lint.rules import CHECKS, Check, Finding, finding
+from istio_mesh.lint.rules_availability import AVAILABILITY_CHECKS
+from istio_mesh.lint.rules_gateway_api import GATEWAY_API_CHECKS
+from istio_mesh.lint.rules_gitops import GITOPS_CHECKS
+from istio_mesh.lint.rules_overrides import OVERRIDE_CHECKS
+from istio_mesh.lint.rules_scheduling import SCHEDULING_CHECKS
+from istio_mesh.lint.rules_security import SECURITY_CHECKS
+from istio_mesh.lint.rules_telemetry import TELEMETRY_CHECKS
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -27,11 +34,18 @@ EXIT_CONFIG_ERROR = 2
 
 _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 
+ALL_CHECKS: tuple[Check, ...] = (
+    *CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS, *SECURITY_CHECKS, *OVERRIDE_CHECKS,
+    *AVAILABILITY_CHECKS, *GATEWAY_API_CHECKS, *TELEMETRY_CHECKS, *SCHEDULING_CHECKS,
+    *GITOPS_CHECKS,
+)
+"""Every rule module's checks: the one place a new module is registered."""
+
 
 def lint_config(config: MeshConfig) -> list[Finding]:
     """Every finding for one config, waived ones marked with their reason,
     in catalogue order (then in the order the rule met them)."""
-    found = [f for check in (*CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS) for f in check(config)]
+    found = [f for check in ALL_CHECKS for f in check(config)]
     reasons = {w.rule: w.reason for w in config.lint.waivers}
     out = [replace(f, waived=reasons[f.rule]) if f.rule in reasons else f for f in found]
     fired = {f.rule for f in found}

@@ -15,6 +15,7 @@ from typing import Any
 
 from istio_mesh.config.base import parse_quantity
 from istio_mesh.config.models import MeshConfig, OutboundTrafficPolicy
+from istio_mesh.lint.hatches import hatches, value_at, walk
 from istio_mesh.lint.rules import Finding, finding, istiods, production
 
 Path = tuple[str | int, ...]
@@ -46,40 +47,19 @@ CA_KEYS = (
 )
 
 
-def _hatches(config: MeshConfig) -> list[tuple[Path, Mapping[str, Any]]]:
-    """(field path, extraValues) of every release a user can pass values to."""
-    return [
-        *(((*path, "extraValues"), istiod.extra_values) for path, istiod in istiods(config)),
-        (("cni", "extraValues"), config.cni.extra_values),
-        (("ztunnel", "extraValues"), config.ztunnel.extra_values),
-        *((("gateways", i, "extraValues"), g.extra_values) for i, g in enumerate(config.gateways)),
-    ]
-
-
-def _walk(values: Mapping[str, Any], path: Path = ()) -> Iterator[tuple[Path, str, Any]]:
-    """Every (path, key, value) below ``values``, depth first, in key order."""
-    for key in sorted(values, key=str):
-        value = values[key]
-        yield (*path, key), str(key), value
-        if isinstance(value, Mapping):
-            yield from _walk(value, (*path, key))
-
-
-def _at(values: Mapping[str, Any], dotted: str) -> tuple[bool, Any]:
-    node: Any = values
-    for key in dotted.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            return False, None
-        node = node[key]
-    return True, node
-
-
 def floating_image_tag(config: MeshConfig) -> Iterator[Finding]:
     if not production(config):
         return
-    for hatch, values in _hatches(config):
-        for path, key, value in _walk(values):
-            if key == "tag" and (value in ("latest", "") or value is None):
+    tag = config.istio.tag
+    if tag is not None and tag.lower() in MOVING_TAGS:
+        yield finding("prod-floating-image-tag", ("istio", "tag"),
+                      f"is {tag!a}: every pod start may pull a different image, and a node "
+                      f"restart can upgrade Istio unplanned",
+                      "remove it (the charts pin the release's tag) or pin a version or a "
+                      "digest")
+    for hatch, values in hatches(config):
+        for path, key, value in walk(values):
+            if key == "tag" and (value is None or str(value).lower() in ("", *MOVING_TAGS)):
                 yield finding("prod-floating-image-tag", (*hatch, *path),
                               f"is {value!a}: every pod start may pull a different image, and "
                               f"a node restart can upgrade Istio unplanned",
@@ -92,18 +72,22 @@ def floating_image_tag(config: MeshConfig) -> Iterator[Finding]:
                               "pin a version tag or a digest (image@sha256:...)")
 
 
+MOVING_TAGS = frozenset({"latest", "master", "main", "nightly", "dev", "edge", "stable"})
+"""Tags a registry moves to each new build: an image under one is never the same twice."""
+
+
 def _floating(image: str) -> bool:
     if "@" in image:
         return False
     name = image.rsplit("/", 1)[-1]
-    return ":" not in name or name.endswith(":latest")
+    return ":" not in name or name.rsplit(":", 1)[1].lower() in MOVING_TAGS
 
 
 def extra_values_allow_any(config: MeshConfig) -> Iterator[Finding]:
     if not production(config) or config.mesh.outbound_traffic_policy != OutboundTrafficPolicy.REGISTRY_ONLY:
         return
     for path, istiod in istiods(config):
-        found, mode = _at(istiod.extra_values, "meshConfig.outboundTrafficPolicy.mode")
+        found, mode = value_at(istiod.extra_values, "meshConfig.outboundTrafficPolicy.mode")
         if found and mode != "REGISTRY_ONLY":
             yield finding("prod-extra-values-allow-any",
                           (*path, "extraValues", "meshConfig", "outboundTrafficPolicy", "mode"),
@@ -117,7 +101,7 @@ def extra_values_replace_ca(config: MeshConfig) -> Iterator[Finding]:
         return
     for path, istiod in istiods(config):
         for dotted in CA_KEYS:
-            found, _ = _at(istiod.extra_values, dotted)
+            found, _ = value_at(istiod.extra_values, dotted)
             if found:
                 yield finding("prod-extra-values-replace-ca",
                               (*path, "extraValues", *dotted.split(".")),
