@@ -176,7 +176,10 @@ BINDING_MODULES: dict[str, tuple[str, ...]] = {
     "constructs": (),
     _CORE: (),
     _HELM: ("provider", "release"),
-    _KUBERNETES: ("annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1"),
+    _KUBERNETES: (
+        "annotations", "data_kubernetes_resources", "labels", "manifest", "namespace_v1", "provider",
+        "secret_v1",
+    ),
 }
 
 if TYPE_CHECKING:
@@ -213,6 +216,7 @@ if TYPE_CHECKING:
     from cdktf_cdktf_provider_kubernetes.annotations import (
         AnnotationsMetadata as KubernetesAnnotationsMetadata,
     )
+    from cdktf_cdktf_provider_kubernetes.data_kubernetes_resources import DataKubernetesResources
     from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
     from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
     from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
@@ -230,6 +234,7 @@ else:
     _helm_provider = _loaded[f"{_HELM}.provider"]
     _helm_release = _loaded[f"{_HELM}.release"]
     _k8s_annotations = _loaded[f"{_KUBERNETES}.annotations"]
+    _k8s_data_resources = _loaded[f"{_KUBERNETES}.data_kubernetes_resources"]
     _k8s_labels = _loaded[f"{_KUBERNETES}.labels"]
     _k8s_manifest = _loaded[f"{_KUBERNETES}.manifest"]
     _k8s_namespace_v1 = _loaded[f"{_KUBERNETES}.namespace_v1"]
@@ -263,6 +268,7 @@ else:
     HelmRelease = _helm_release.Release
     KubernetesAnnotations = _k8s_annotations.Annotations
     KubernetesAnnotationsMetadata = _k8s_annotations.AnnotationsMetadata
+    DataKubernetesResources = _k8s_data_resources.DataKubernetesResources
     KubernetesLabels = _k8s_labels.Labels
     KubernetesLabelsMetadata = _k8s_labels.LabelsMetadata
     KubernetesManifest = _k8s_manifest.Manifest
@@ -284,6 +290,7 @@ __all__ = [
     "BINDING_MODULES",
     "CloudBackend",
     "Construct",
+    "DataKubernetesResources",
     "DataTerraformRemoteStateLocal",
     "GcsBackend",
     "HelmProvider",
