@@ -130,7 +130,7 @@ def test_terraform_destroys_in_reverse_order(tmp_path: Path) -> None:
     project.succeed("apply", "-auto-approve")
     output = project.succeed("destroy", "-auto-approve", "-parallelism=1")
     destroyed = re.findall(r"^terraform_data\.([\w-]+): Destruction complete", output, re.M)
-    releases = [d for d in destroyed if not d.endswith("-upgrade-guard")]
+    releases = [d for d in destroyed if not d.endswith(("-upgrade-guard", "-removal-guard"))]
     assert sorted(releases[:2]) == ["istio-egressgateway", "istio-ingressgateway"]
     assert releases[2:] == ["istiod", "istio-cni", "istio-base"]
 
@@ -148,7 +148,8 @@ def test_terraform_refuses_to_destroy_a_protected_mesh(tmp_path: Path) -> None:
         "calls for this resource to be destroyed."
     ) in unwrapped(plan.stderr)
     state = json.loads(project.succeed("show", "-json"))
-    assert len(state["values"]["root_module"]["resources"]) == 6  # 5 releases and the guard
+    managed = [r for r in state["values"]["root_module"]["resources"] if r["mode"] == "managed"]
+    assert len(managed) == 7  # 5 releases, the upgrade guard and the removal guard
 
 
 def test_terraform_refuses_to_destroy_a_protected_policies_stack(tmp_path: Path) -> None:

@@ -71,7 +71,9 @@ def test_mesh_stack_holds_releases_and_only_built_in_kinds(
         expected |= {"kubernetes_annotations"} if multicluster.is_remote else set()
         expected |= {"kubernetes_secret_v1"} if multicluster.remote_secrets else set()
     assert set(stack["resource"]) == expected
-    kubernetes = bool(manifests) or plugin or multicluster is not None
+    # The health checks read the cluster through the kubernetes provider.
+    checks = all_configs[name].health_checks.enabled
+    kubernetes = bool(manifests) or plugin or multicluster is not None or checks
     assert set(stack["provider"]) == {"helm"} | ({"kubernetes"} if kubernetes else set())
 
 

@@ -1,7 +1,9 @@
 """``python -m istio_mesh``: tools that work on config files without synthesizing.
 
-``check [--strict] [FILE ...]`` lints configs (default: ``$MESH_CONFIG`` or
-``config/*.yaml``). ``export argocd [--out DIR]`` writes the same selection's
+``check [--strict] [--from OLD] [FILE ...]`` lints configs (default:
+``$MESH_CONFIG`` or ``config/*.yaml``) and prints Istio's upgrade notes that
+apply to a config running two minor versions side by side, or, with
+``--from``, to the move from the config OLD to the one FILE. ``export argocd [--out DIR]`` writes the same selection's
 plans as Argo CD Applications (default: ``build/argocd/``). Synthesis stays
 ``python main.py``. Nothing here starts the jsii runtime, so both run in a
 fraction of a second per file.
@@ -19,6 +21,7 @@ from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 from istio_mesh.export import DEFAULT_OUT, argocd_export, write_exports
 from istio_mesh.lint.engine import EXIT_CONFIG_ERROR, format_report, lint_paths
+from istio_mesh.lint.notes_report import upgrade_notes_report
 from istio_mesh.plan import cluster_plan
 
 
@@ -35,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="*", help="config files (default: $MESH_CONFIG or config/*.yaml)")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.add_argument(
+        "--from", dest="old", type=Path, metavar="OLD",
+        help="the config before this change: print the upgrade notes of the move from OLD to FILE",
+    )
     export = commands.add_parser(
         "export",
         help="write the mesh plans for a GitOps tool",
@@ -78,10 +85,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    if args.old is not None and len(paths) != 1:
+        print("error: --from compares two configs: name exactly one FILE after it", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     report = lint_paths(paths)
     for error in report.config_errors:
         print(f"error: invalid mesh config\n{error}", file=sys.stderr)
     print(format_report(report), end="")
+    if report.config_errors:
+        return report.exit_code(strict=args.strict)
+    try:
+        print(upgrade_notes_report(paths, old=args.old), end="")
+    except ConfigError as exc:
+        print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     return report.exit_code(strict=args.strict)
 
 

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from cdktf_cdktf_provider_kubernetes.annotations import (
         AnnotationsMetadata as KubernetesAnnotationsMetadata,
     )
+    from cdktf_cdktf_provider_kubernetes.data_kubernetes_resources import DataKubernetesResources
     from cdktf_cdktf_provider_kubernetes.labels import Labels as KubernetesLabels
     from cdktf_cdktf_provider_kubernetes.labels import LabelsMetadata as KubernetesLabelsMetadata
     from cdktf_cdktf_provider_kubernetes.manifest import Manifest as KubernetesManifest
@@ -82,6 +83,7 @@ else:
     _helm_provider = _loaded[f"{_HELM}.provider"]
     _helm_release = _loaded[f"{_HELM}.release"]
     _k8s_annotations = _loaded[f"{_KUBERNETES}.annotations"]
+    _k8s_data_resources = _loaded[f"{_KUBERNETES}.data_kubernetes_resources"]
     _k8s_labels = _loaded[f"{_KUBERNETES}.labels"]
     _k8s_manifest = _loaded[f"{_KUBERNETES}.manifest"]
     _k8s_namespace_v1 = _loaded[f"{_KUBERNETES}.namespace_v1"]
@@ -115,6 +117,7 @@ else:
     HelmRelease = _helm_release.Release
     KubernetesAnnotations = _k8s_annotations.Annotations
     KubernetesAnnotationsMetadata = _k8s_annotations.AnnotationsMetadata
+    DataKubernetesResources = _k8s_data_resources.DataKubernetesResources
     KubernetesLabels = _k8s_labels.Labels
     KubernetesLabelsMetadata = _k8s_labels.LabelsMetadata
     KubernetesManifest = _k8s_manifest.Manifest
@@ -135,6 +138,7 @@ __all__ = [
     "AzurermBackend",
     "CloudBackend",
     "Construct",
+    "DataKubernetesResources",
     "DataTerraformRemoteStateLocal",
     "GcsBackend",
     "HelmProvider",

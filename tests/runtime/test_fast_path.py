@@ -150,7 +150,8 @@ def test_only_the_kubernetes_modules_we_use_are_imported(
 ) -> None:
     report, _ = loaded_our_way
     assert report["kubernetes_modules"] == [
-        "_jsii", "annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1"]
+        "_jsii", "annotations", "data_kubernetes_resources", "labels", "manifest", "namespace_v1",
+        "provider", "secret_v1"]
 
 
 def test_the_runtime_type_checks_are_compiled_out_of_what_we_load(

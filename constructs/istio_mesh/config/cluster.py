@@ -15,6 +15,7 @@ from istio_mesh.config.backend import Backend, LocalBackend, check_remote_runs, 
 from istio_mesh.config.base import DnsLabel, MeshModel, refuse_repeats
 from istio_mesh.config.compat import KubernetesVersion, check_kubernetes_versions
 from istio_mesh.config.connection import Connection, KubeconfigConnection, kubeconfig_unless_told
+from istio_mesh.config.day_two import HealthCheckSettings, RetiredRevision, check_retired_revisions
 from istio_mesh.config.egress import EgressSettings, check_egress
 from istio_mesh.config.extra_resources import ExtraResource, check_extra_resources
 from istio_mesh.config.gateway_api import GatewayApiSettings, check_gateway_api
@@ -78,6 +79,14 @@ class MeshConfig(MeshModel):
             "moving a tag is a config change."
         ),
     )
+    retired_revisions: tuple[RetiredRevision, ...] = Field(
+        default=(),
+        description=(
+            "Revisions this apply removes from revisions: the plan refuses to destroy a retired "
+            "revision's istiod while a namespace, pod or revision tag still uses it "
+            "(docs/day-two.md). Remove the entry once the apply went through."
+        ),
+    )
     default_revision: DnsLabel | None = Field(
         default=None,
         description=(
@@ -127,6 +136,10 @@ class MeshConfig(MeshModel):
     protection: ProtectionSettings = Field(
         default_factory=ProtectionSettings, description="Guards against destroying the mesh."
     )
+    health_checks: HealthCheckSettings = Field(
+        default_factory=HealthCheckSettings,
+        description="Terraform check blocks asserting the mesh's health after every plan and apply.",
+    )
     multicluster: MulticlusterSettings | None = Field(
         default=None,
         description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
@@ -149,6 +162,7 @@ class MeshConfig(MeshModel):
         check_gateway_namespaces(self)
         check_gateway_api(self)
         check_revisions(self)
+        check_retired_revisions(self)
         check_ambient(self)
         check_egress(self)
         check_authorization(self)

@@ -27,6 +27,7 @@ from istio_mesh.plan.items import (
     NamespaceMetadataItem,
     SecretItem,
 )
+from istio_mesh.plan.day_two import HealthCheck, RetirementGuard, health_checks, retirement_guards
 from istio_mesh.plan.ownership import FIELD_MANAGER
 from istio_mesh.plan.secrets import plugin_ca_secret, remote_secrets
 from istio_mesh.policy.revision_tags import tag_service, tag_webhook
@@ -63,6 +64,10 @@ class MeshPlan:
     """The revision serving the default (``None`` when nothing does)."""
     gateway_api_crds: HelmReleaseItem | None = None
     """The Gateway API CRDs, when something uses them (``gatewayApi.crds``)."""
+    health_checks: tuple[HealthCheck, ...] = ()
+    """Terraform ``check`` blocks on the live mesh (``healthChecks``)."""
+    retirements: tuple[RetirementGuard, ...] = ()
+    """Revisions this apply removes (``retiredRevisions``)."""
 
     @property
     def releases(self) -> tuple[HelmReleaseItem, ...]:
@@ -77,6 +82,12 @@ class MeshPlan:
     @property
     def needs_kubernetes_provider(self) -> bool:
         return bool(self.kubernetes_items)
+
+    @property
+    def reads_cluster(self) -> bool:
+        """Health checks and retirement guards read the cluster through the
+        Kubernetes provider's data sources."""
+        return bool(self.health_checks) or bool(self.retirements)
 
     @property
     def needs_write_only_attributes(self) -> bool:
@@ -324,4 +335,9 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
         remote_secrets=tuple(secrets),
         default_revision=chosen.revision if chosen is not None else None,
         gateway_api_crds=crds,
+        health_checks=health_checks(
+            config, istiods=istiods, cni=cni, ztunnel=ztunnel, gateways=gateways,
+            tag_addresses=[item.webhook.address for item in tags.values()],
+        ),
+        retirements=retirement_guards(config),
     )

@@ -33,7 +33,10 @@ BINDING_MODULES: dict[str, tuple[str, ...]] = {
     "constructs": (),
     _CORE: (),
     _HELM: ("provider", "release"),
-    _KUBERNETES: ("annotations", "labels", "manifest", "namespace_v1", "provider", "secret_v1"),
+    _KUBERNETES: (
+        "annotations", "data_kubernetes_resources", "labels", "manifest", "namespace_v1", "provider",
+        "secret_v1",
+    ),
 }
 
 

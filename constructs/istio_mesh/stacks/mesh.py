@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from istio_mesh.components import IstioMesh, MeshOutputs
+from istio_mesh.components.health_checks import MeshHealthChecks
+from istio_mesh.components.retirement_guard import RetirementGuardConstruct, RevisionRemovalGuard
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.plan import ClusterPlan, cluster_plan
@@ -24,6 +26,13 @@ class MeshStack(TerraformStack):
     plan time an in-place change of more than one Istio minor version; it
     reads the stack's own last state back through the config's backend
     (local, HCP Terraform, S3, GCS or azurerm).
+
+    Day two (docs/day-two.md): a revision named in ``retiredRevisions`` gets
+    a guard that fails the plan while the cluster still uses it, an istiod
+    release of the last apply that is neither in the config nor retired
+    fails the plan too, and ``check`` blocks assert the mesh's health
+    (``healthChecks``), which is why the Kubernetes provider is there
+    whenever either is.
     """
 
     def __init__(
@@ -35,7 +44,7 @@ class MeshStack(TerraformStack):
         state_backend(self, config.backend, kind="mesh", stack_name=stack_id)
         access = cluster_access(self, config.connection)
         helm_provider(self, access)
-        if self.plan.mesh.needs_kubernetes_provider:
+        if self.plan.mesh.needs_kubernetes_provider or self.plan.mesh.reads_cluster:
             kubernetes_provider(self, access)
         self.mesh = IstioMesh(self, "istio", config=config, plan=self.plan.mesh)
         self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
@@ -59,3 +68,12 @@ class MeshStack(TerraformStack):
             )
             for istiod in self.mesh.istiods.values()
         ]
+        kept = [item.name for item in self.plan.mesh.istiods.values()]
+        self.retirement_guards = [
+            RetirementGuardConstruct(self, f"retirement-guard-{guard.revision}", guard=guard)
+            for guard in self.plan.mesh.retirements
+        ]
+        self.removal_guard = RevisionRemovalGuard(
+            self, "istiod-removal-guard", kept=[*kept, *(g.release_name for g in self.plan.mesh.retirements)]
+        )
+        self.health_checks = MeshHealthChecks(self, "health-checks", checks=self.plan.mesh.health_checks)
