@@ -52,11 +52,11 @@ def _parser() -> argparse.ArgumentParser:
             "config does not load, or the output folder is refused (nothing is written)."
         ),
     )
-    argocd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT}/)")
+    argocd.add_argument("--out", default=str(DEFAULT_OUT), help=f"output directory (default: {DEFAULT_OUT}/)")
     return parser
 
 
-def _export_argocd(out: Path) -> int:
+def _export_argocd(out: str) -> int:
     """Load every selected config and vet the output folder first, so a bad
     config or a folder the export does not own writes nothing. Success goes
     to stdout, problems to stderr."""
@@ -69,7 +69,7 @@ def _export_argocd(out: Path) -> int:
     try:
         vet(out, export_writer(paths))
         exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
-        written = write_exports(exports, out, inputs=paths)
+        written = write_exports(exports, Path(out), inputs=paths)
     except OutputRefused as exc:
         print(f"error: output folder refused\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
