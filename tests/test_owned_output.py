@@ -226,6 +226,25 @@ def test_an_export_from_before_the_marker_is_replaced(project: Path) -> None:
     assert digest(project / "gitops") == before  # ...so nothing is replaced
 
 
+def test_a_cdktf_out_from_before_the_marker_is_recognised_by_its_shape(tmp_path: Path) -> None:
+    from istio_mesh.output import earlier_synthesis
+
+    out = tmp_path / "cdktf.out"
+    (out / "stacks" / "prod-mesh").mkdir(parents=True)
+    assert earlier_synthesis(out)  # only stacks/, as a run interrupted early leaves it
+    (out / "manifest.json").write_text('{"version": "0.21.0", "stacks": {"prod-mesh": {}}}')
+    (out / "stacks" / "prod-mesh" / "cdk.tf.json").write_text("{}")
+    assert earlier_synthesis(out)
+    (out / "notes.txt").write_text("mine")
+    assert not earlier_synthesis(out)  # a file cdktf never writes
+    (out / "notes.txt").unlink()
+    (out / "stacks" / "readme.md").write_text("mine")
+    assert not earlier_synthesis(out)
+    (out / "stacks" / "readme.md").unlink()
+    (out / "manifest.json").write_text("not json")
+    assert not earlier_synthesis(out)
+
+
 def test_a_results_folder_from_before_the_marker_is_the_benchmarks(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text(json.dumps({"command": "make bench BENCH_REPEAT=1"}))
     assert bench_run.earlier_results(tmp_path)

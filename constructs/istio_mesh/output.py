@@ -10,8 +10,8 @@ The target is ``$CDKTF_OUTDIR`` when set (the cdktf CLI sets it to the
 ``output`` of cdktf.json when it runs the app), else ``cdktf.out``. As every
 writer of the project, the synthesis replaces only its own earlier output
 (:mod:`istio_mesh.owned_output`): a folder with its marker, an empty one, or
-a cdktf output written before the marker existed (a ``manifest.json`` that
-lists stacks), so that upgrading needs no step.
+a cdktf output written before the marker existed (``manifest.json`` and
+``stacks/`` only), so that upgrading needs no step.
 """
 
 from __future__ import annotations
@@ -35,12 +35,23 @@ MANIFEST = "manifest.json"
 
 
 def earlier_synthesis(folder: Path) -> bool:
-    """A cdktf output from before the marker: its manifest lists stacks."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """A cdktf output from before the marker, by its shape: nothing but
+    ``manifest.json`` (a JSON object) and ``stacks/`` (a folder of stack
+    folders), either of which may be missing."""
+    entries = {entry.name: entry for entry in folder.iterdir()}
+    if not entries or not set(entries) <= {MANIFEST, STACKS_FOLDER}:
         return False
-    return isinstance(manifest, dict) and isinstance(manifest.get("stacks"), dict)
+    if MANIFEST in entries:
+        try:
+            manifest = json.loads(entries[MANIFEST].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if entries[MANIFEST].is_symlink() or not isinstance(manifest, dict):
+            return False
+    stacks = entries.get(STACKS_FOLDER)
+    if stacks is not None and (stacks.is_symlink() or not stacks.is_dir()):
+        return False
+    return stacks is None or all(s.is_dir() and not s.is_symlink() for s in stacks.iterdir())
 
 
 SYNTH_WRITER = Writer("python main.py", earlier_output=earlier_synthesis)
