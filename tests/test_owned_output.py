@@ -262,10 +262,16 @@ def test_the_committed_output_folders_carry_their_writers_marker() -> None:
 # ----------------------------------------------------------- interruptions
 
 
-def test_ctrl_c_while_writing_leaves_the_previous_output_whole(tmp_path: Path) -> None:
+def _earlier_output(tmp_path: Path) -> Path:
+    """``tmp_path/out``, written once by :data:`WRITER`."""
     out = tmp_path / "out"
     with replacing(out, WRITER) as staging:
         (staging / "old").write_text("old")
+    return out
+
+
+def test_ctrl_c_while_writing_leaves_the_previous_output_whole(tmp_path: Path) -> None:
+    out = _earlier_output(tmp_path)
     before = digest(tmp_path)
     with pytest.raises(KeyboardInterrupt):
         with replacing(out, WRITER) as staging:
@@ -277,9 +283,7 @@ def test_ctrl_c_while_writing_leaves_the_previous_output_whole(tmp_path: Path) -
 def test_ctrl_c_during_the_swap_waits_until_the_new_output_is_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    with replacing(out, WRITER) as staging:
-        (staging / "old").write_text("old")
+    out = _earlier_output(tmp_path)
     real_rename = Path.rename
 
     def rename(self: Path, target: Any) -> Path:
@@ -365,9 +369,7 @@ def test_an_unwritable_folder_is_one_line_exit_2_and_leaves_nothing_behind(
 def test_a_disk_error_while_swapping_is_one_line_and_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    with replacing(out, WRITER) as staging:
-        (staging / "old").write_text("old")
+    out = _earlier_output(tmp_path)
     before = digest(tmp_path)
 
     def full(self: Path, target: Any) -> Path:
