@@ -131,8 +131,9 @@ def vet(target: Path | str, writer: Writer) -> Path:
                 raise _refuse(text, f"is or holds {name}", fix)
     for source in (Path(CONFIG_FOLDER), *writer.inputs):
         resolved = source.absolute().resolve()
+        where = "is" if real == resolved else "holds" if _contains(real, resolved) else "is inside"
         if _contains(real, resolved) or _contains(resolved, real):
-            raise _refuse(text, f"is, holds or sits in {shown_file(source)}, which this command reads", fix)
+            raise _refuse(text, f"{where} {shown_file(source)}, which this command reads", fix)
     if real.exists() and not real.is_dir():
         raise _refuse(text, "is a file, not a folder", "give a folder")
     _writable(text, real)
