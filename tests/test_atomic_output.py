@@ -15,7 +15,12 @@ from conftest import CONFIG_DIR, synthesize
 from istio_mesh import cli
 from istio_mesh.config.loader import load_config
 from istio_mesh.output import staged_output
+from istio_mesh.owned_output import MARKER, OutputRefused
 from test_cli import tree_digest
+
+
+def without_marker(digest: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in digest.items() if k != MARKER}
 
 
 def hidden_leftovers(root: Path) -> list[str]:
@@ -56,6 +61,7 @@ def test_success_replaces_the_output_whole_and_keeps_terraforms_files(previous: 
     with staged_output(previous) as staging:
         write_new_synthesis(staging)
     assert sorted(tree_digest(previous)) == [
+        ".istio-mesh-output",  # the marker: this folder is the synthesis's own output
         "manifest.json",
         "stacks/prod-mesh/.terraform.lock.hcl",
         "stacks/prod-mesh/.terraform/providers/helm",
@@ -83,12 +89,12 @@ def test_a_failed_swap_puts_the_previous_output_back(
     real_rename = Path.rename
 
     def rename(self: Path, target: Any) -> Path:
-        if self.name.startswith(".cdktf.out.synth-"):
-            raise OSError("disk full")
+        if self.name.startswith(".cdktf.out.new-"):
+            raise OSError(28, "No space left on device")
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputRefused, match="cannot be written"):
         with staged_output(previous) as staging:
             write_new_synthesis(staging)
     assert tree_digest(previous) == before
@@ -99,7 +105,7 @@ def test_a_first_synthesis_creates_the_output(tmp_path: Path) -> None:
     with staged_output(tmp_path / "out" / "cdktf.out") as staging:
         write_new_synthesis(staging)
     assert sorted(tree_digest(tmp_path / "out" / "cdktf.out")) == [
-        "manifest.json", "stacks/prod-mesh/cdk.tf.json"]
+        MARKER, "manifest.json", "stacks/prod-mesh/cdk.tf.json"]
 
 
 # -------------------------------------------------------------- through main()
@@ -174,7 +180,7 @@ def test_a_subset_synthesis_replaces_the_output_with_just_that_subset(
     assert cli.main() == 0
     direct = synthesize({"staging": load_config("config/staging.yaml")},
                         tmp_path_factory.mktemp("direct"))
-    assert tree_digest(project / "cdktf.out") == tree_digest(direct.outdir)
+    assert without_marker(tree_digest(project / "cdktf.out")) == tree_digest(direct.outdir)
     assert sorted(p.name for p in (project / "cdktf.out" / "stacks").iterdir()) == [
         "staging-mesh", "staging-policies"]
 

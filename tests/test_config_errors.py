@@ -335,3 +335,40 @@ def test_default_selection_still_refuses_a_fleet_cluster_sharing_a_file_clusters
         f"workspace app.terraform.io/acme/istio, as eu-mesh ({tmp_path / 'eu.yaml'}) does; "
         "every stack needs its own"
     )
+
+
+# A file name is printed escaped when it holds a line break or another
+# control character: every problem stays on one line, naming its file.
+ODD_NAMES = ["bad\nname.yaml", "bad\rname.yaml", "bad\x1b[31mname.yaml", "bad\tname.yaml", "bad\u2028name.yaml"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_a_file_name_with_a_control_character_is_escaped_in_every_message(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("istiod: {replicas: 0}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1, message
+    assert message.startswith(ascii(str(path)) + ": "), message
+    assert not any(c in message for c in "\n\r\x1b\t")
+
+
+def test_a_colliding_file_name_is_escaped_too(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b\nc").mkdir()
+    first, second = tmp_path / "b\nc" / "dev.yaml", tmp_path / "a" / "dev.yaml"
+    shutil.copy(CONFIG_DIR / "dev.yaml", first)
+    shutil.copy(CONFIG_DIR / "dev.yaml", second)
+    with pytest.raises(ConfigError) as caught:
+        load_configs([first, second])
+    (line,) = str(caught.value).splitlines()
+    assert line == f"{second}: same file name as {ascii(str(first))}; stack names would collide"
+
+
+def test_a_plain_file_name_is_printed_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "prod-é.yaml"
+    path.write_text("istiod: {replicas: 0}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    assert str(caught.value).startswith(f"{path}: ")

@@ -55,7 +55,8 @@ def test_default_selection_and_output_directory(project: Path) -> None:
     result = export_subprocess(project)
     assert result.returncode == 0, result.stderr
     out = project / "build" / "argocd"
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".istio-mesh-output", *sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))]
     assert (out / "prod" / "applications" / "prod-istiod.yaml").is_file()
     assert (out / "prod" / "README.md").is_file()
 
@@ -63,8 +64,10 @@ def test_default_selection_and_output_directory(project: Path) -> None:
 def test_mesh_config_selects_and_out_redirects(project: Path) -> None:
     result = run_export(project, "--out", "gitops", MESH_CONFIG="config/prod.yaml")
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (project / "gitops").iterdir()] == ["prod"]
-    assert "prod" in result.stderr
+    assert sorted(p.name for p in (project / "gitops").iterdir()) == [".istio-mesh-output", "prod"]
+    # Success goes to stdout, as for every command; stderr is for problems.
+    assert result.stdout.startswith("exported ") and "prod" in result.stdout
+    assert result.stderr == ""
 
 
 def test_the_output_is_the_same_bytes_every_run(project: Path) -> None:
@@ -108,7 +111,7 @@ def test_a_bad_config_writes_nothing_and_exits_2(project: Path) -> None:
 def test_files_of_a_config_no_longer_selected_disappear(project: Path) -> None:
     assert run_export(project).returncode == 0
     assert run_export(project, MESH_CONFIG="config/dev.yaml").returncode == 0
-    assert [p.name for p in (project / "build" / "argocd").iterdir()] == ["dev"]
+    assert sorted(p.name for p in (project / "build" / "argocd").iterdir()) == [".istio-mesh-output", "dev"]
 
 
 def test_check_still_works(project: Path) -> None:

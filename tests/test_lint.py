@@ -478,3 +478,16 @@ def test_guardrails_stay_silent_outside_production() -> None:
         text = (LINT_FIXTURES / f"{rule}.yaml").read_text().replace(
             "environment: production", "environment: staging")
         assert [f.rule for f in lint_config(config_from(text)) if f.rule.startswith("prod-")] == [], rule
+
+
+def test_check_prints_a_file_name_with_a_line_break_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "odd\nfolder"
+    folder.mkdir()
+    (folder / "dev.yaml").write_text("istiod: {replicas: 1}\n")  # a finding: no environment set
+    (folder / "bad.yaml").write_text("istiod: {replicas: 0}\n")
+    result = run_in_process(istio_mesh_main, ["check", str(folder / "dev.yaml"), str(folder / "bad.yaml")],
+                            cwd=tmp_path, env=dict(os.environ))
+    findings = [line for line in result.stdout.splitlines() if line.startswith(ascii(str(folder / "dev.yaml")))]
+    assert findings, result.stdout  # dev.yaml has findings, each on a line of its own
+    assert not [line for line in result.stdout.splitlines() if line.startswith("folder/")]
+    assert f"{ascii(str(folder / 'bad.yaml'))}: istiod.replicas: got 0" in result.stderr

@@ -17,7 +17,10 @@ columns, so no arrow crosses a box it does not start or end at.
 
 Run ``.venv/bin/python tools/deploy_picture.py [--out docs/graph]``;
 ``MESH_CONFIG`` selects config files as it does for ``main.py``; a fleet file
-is drawn as one picture of all its clusters.
+is drawn as one picture of all its clusters. The output folder is the
+tool's own (:mod:`istio_mesh.owned_output`): it is replaced whole, keeping
+the pictures of configs not selected this time, and a folder the tool did
+not write is refused (exit 2).
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ from istio_mesh.deploy_graph import (
     describe,
     helm_timeout,
 )
+from istio_mesh.owned_output import MARKER, OutputRefused, Writer, replacing, vet, written_by
+
+COMMAND = "python tools/deploy_picture.py"
+"""How the tool is run; its output folder's marker names it."""
 
 # Sizes in inches: the figure is drawn 1:1, PNG_DPI pixels an inch.
 PNG_DPI = 100
@@ -543,7 +550,8 @@ def draw(picture: Picture, svg: Path, png: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Synthesize each selected config file on its own and draw its deploy graph."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/graph"))
+    # A string, not a Path: Path("") would silently mean the working directory.
+    parser.add_argument("--out", default="docs/graph")
     args = parser.parse_args(argv)
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -557,18 +565,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return 2
+    writer = graph_writer(paths)
+    try:
+        vet(args.out, writer)  # before the synthesis, which takes a while
+        with replacing(args.out, writer) as staging:
+            _draw_all(paths, Path(args.out), staging)
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def graph_writer(inputs: Sequence[Path] = ()) -> Writer:
+    """This tool as the owner of its output folder."""
+    return Writer(COMMAND, inputs=tuple(inputs))
+
+
+def _draw_all(paths: Sequence[Path], out: Path, staging: Path) -> None:
+    """Draw each config into ``staging``, after the pictures of ``out`` not
+    drawn again (a selection redraws only its own)."""
+    import shutil
+
     from istio_mesh.app import build_app
+    from istio_mesh.config.loader import load_configs
     from istio_mesh.deploy_graph import load_graph
 
+    if out.is_dir() and written_by(out) == COMMAND:
+        for old in sorted(out.iterdir()):
+            if old.is_file() and not old.is_symlink() and old.name != MARKER:
+                shutil.copy2(old, staging / old.name)
     with tempfile.TemporaryDirectory(prefix="istio-mesh-graph-") as scratch:
         for path in paths:
             name = path.stem
             outdir = Path(scratch) / name
             build_app(load_configs([path]), outdir=outdir).synth()
             graph = load_graph(outdir)
-            draw(layout(graph, name), args.out / f"{name}.svg", args.out / f"{name}.png")
-            print("\n".join([f"{name}: {args.out / name}.svg, .png", *describe(graph)]))
-    return 0
+            draw(layout(graph, name), staging / f"{name}.svg", staging / f"{name}.png")
+            print("\n".join([f"{name}: {out / name}.svg, .png", *describe(graph)]))
 
 
 if __name__ == "__main__":

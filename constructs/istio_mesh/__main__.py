@@ -17,11 +17,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
-from istio_mesh.export import DEFAULT_OUT, argocd_export, write_exports
+from istio_mesh.export import DEFAULT_OUT, argocd_export, export_writer, write_exports
 from istio_mesh.lint.engine import EXIT_CONFIG_ERROR, format_report, lint_paths
 from istio_mesh.lint.notes_report import upgrade_notes_report
+from istio_mesh.owned_output import OutputRefused, vet
 from istio_mesh.plan import cluster_plan
 
 
@@ -53,25 +54,34 @@ def _parser() -> argparse.ArgumentParser:
         help="Argo CD Applications",
         description=(
             "One Argo CD Application per Helm release, manifest folders for the revision tags "
-            "and the policies, in sync waves that follow the Terraform order. Exit 2: a config "
-            "does not load (nothing is written)."
+            "and the policies, in sync waves that follow the Terraform order. The output folder "
+            "is replaced whole, and only if it is new, empty or an earlier export. Exit 2: a "
+            "config does not load, or the output folder is refused (nothing is written)."
         ),
     )
-    argocd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT}/)")
+    argocd.add_argument("--out", default=str(DEFAULT_OUT), help=f"output directory (default: {DEFAULT_OUT}/)")
     return parser
 
 
-def _export_argocd(out: Path) -> int:
-    """Load every selected config first, so a bad one writes nothing."""
+def _export_argocd(out: str) -> int:
+    """Load every selected config and vet the output folder first, so a bad
+    config or a folder the export does not own writes nothing. Success goes
+    to stdout, problems to stderr."""
     try:
-        configs = load_configs(select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV)))
+        paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
+        configs = load_configs(paths)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
-    written = write_exports(exports, out)
+    try:
+        vet(out, export_writer(paths))
+        exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
+        written = write_exports(exports, Path(out), inputs=paths)
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     names = ", ".join(e.cluster for e in exports)
-    print(f"exported {len(written)} files for {names} to {out}", file=sys.stderr)
+    print(f"exported {len(written)} files for {names} to {shown_file(out)}")
     return 0
 
 

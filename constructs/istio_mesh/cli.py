@@ -14,9 +14,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
-from istio_mesh.output import OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.output import SYNTH_WRITER, OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.owned_output import OutputRefused, vet
 from istio_mesh.runtime.fast_path import enable as enable_fast_path
 from istio_mesh.runtime.teardown import exit_without_teardown
 from istio_mesh.upgrades import skipped_minor_warnings
@@ -54,13 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    outdir = target_outdir()
+    try:
+        vet(outdir, SYNTH_WRITER)
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
     quiet_cdktf_deprecation()
     enable_fast_path()
     from istio_mesh.app import build_app
 
-    outdir = target_outdir()
     try:
         with exclusive(outdir), staged_output(outdir, keep_stale_stacks=run_by_cdktf_cli()) as staging:
             build_app(configs, outdir=staging).synth()
@@ -69,10 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     except KeyboardInterrupt:
         raise  # run() says so in one line
     except BaseException:
-        print(f"error: synthesis failed; {outdir} was left as it was", file=sys.stderr)
+        print(f"error: synthesis failed; {shown_file(outdir)} was left as it was", file=sys.stderr)
         raise
     names = ", ".join(sorted(configs))
     print(f"synthesized {len(configs) * 2} stacks for {names}", flush=True)
@@ -89,7 +98,7 @@ def run() -> None:
     try:
         code = main(sys.argv[1:])
     except KeyboardInterrupt:
-        print(f"error: interrupted; {target_outdir()} was left as it was", file=sys.stderr)
+        print(f"error: interrupted; {shown_file(target_outdir())} was left as it was", file=sys.stderr)
         code = EXIT_INTERRUPTED
     exit_without_teardown(code)
 

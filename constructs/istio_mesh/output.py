@@ -7,22 +7,56 @@ directory beside the target and swaps it in only when synthesis succeeded;
 until that rename the previous output is never touched.
 
 The target is ``$CDKTF_OUTDIR`` when set (the cdktf CLI sets it to the
-``output`` of cdktf.json when it runs the app), else ``cdktf.out``.
+``output`` of cdktf.json when it runs the app), else ``cdktf.out``. As every
+writer of the project, the synthesis replaces only its own earlier output
+(:mod:`istio_mesh.owned_output`): a folder with its marker, an empty one, or
+a cdktf output written before the marker existed (``manifest.json`` and
+``stacks/`` only), so that upgrading needs no step.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from istio_mesh.owned_output import Writer, replacing
+
 OUTDIR_ENV = "CDKTF_OUTDIR"
 DEFAULT_OUTDIR = "cdktf.out"
 STACKS_FOLDER = "stacks"
+
+
+MANIFEST = "manifest.json"
+
+
+def earlier_synthesis(folder: Path) -> bool:
+    """A cdktf output from before the marker, by its shape: nothing but
+    ``manifest.json`` (a JSON object) and ``stacks/`` (a folder of stack
+    folders), either of which may be missing."""
+    entries = {entry.name: entry for entry in folder.iterdir()}
+    if not entries or not set(entries) <= {MANIFEST, STACKS_FOLDER}:
+        return False
+    if MANIFEST in entries:
+        try:
+            manifest = json.loads(entries[MANIFEST].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if entries[MANIFEST].is_symlink() or not isinstance(manifest, dict):
+            return False
+    stacks = entries.get(STACKS_FOLDER)
+    if stacks is not None and (stacks.is_symlink() or not stacks.is_dir()):
+        return False
+    return stacks is None or all(s.is_dir() and not s.is_symlink() for s in stacks.iterdir())
+
+
+SYNTH_WRITER = Writer("python main.py", earlier_output=earlier_synthesis)
+"""The synthesis as the owner of its output folder (also when the cdktf CLI
+runs it)."""
 
 
 def target_outdir() -> Path:
@@ -79,22 +113,9 @@ def staged_output(outdir: Path, *, keep_stale_stacks: bool = False) -> Iterator[
     # Absolute: the jsii runtime that writes the files is a separate process,
     # whose working directory need not be this one's.
     outdir = Path(outdir).absolute()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = _sibling(outdir, "synth")
-    staging.mkdir()
-    try:
+    with replacing(outdir, SYNTH_WRITER) as staging:
         yield staging
         _carry_over(outdir, staging, keep_stale_stacks=keep_stale_stacks)
-        _swap_in(staging, outdir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-
-
-def _sibling(outdir: Path, purpose: str) -> Path:
-    # Same parent, so that the final rename cannot cross a filesystem; hidden,
-    # so that a run killed before cleanup leaves nothing in plain sight.
-    return outdir.parent / f".{outdir.name}.{purpose}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _carry_over(outdir: Path, staging: Path, *, keep_stale_stacks: bool) -> None:
@@ -129,18 +150,3 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _swap_in(staging: Path, outdir: Path) -> None:
-    """Two renames; if the second fails, the first is undone."""
-    if not outdir.exists():
-        staging.rename(outdir)
-        return
-    previous = _sibling(outdir, "previous")
-    outdir.rename(previous)
-    try:
-        staging.rename(outdir)
-    except BaseException:
-        previous.rename(outdir)
-        raise
-    shutil.rmtree(previous)

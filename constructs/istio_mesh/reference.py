@@ -2,22 +2,40 @@
 
 The models are the one source of truth for keys, types, defaults and
 descriptions; a test fails when the committed file differs from this output.
-Run ``pipenv run python -m istio_mesh.reference > docs/config-reference.md``.
+Run ``pipenv run python -m istio_mesh.reference --out docs/config-reference.md``
+(without ``--out`` the text goes to stdout). ``--out`` replaces the file in one
+rename, and only if it is this generator's own earlier output
+(:func:`istio_mesh.owned_output.replace_file`).
 """
 
 from __future__ import annotations
 
+import argparse
 import enum
 import json
+import sys
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from istio_mesh.config.base import models_in
+from istio_mesh.config.errors import shown_file
 from istio_mesh.config.models import MeshConfig
+from istio_mesh.owned_output import OutputRefused, Writer, replace_file
+
+COMMAND = "python -m istio_mesh.reference"
+TITLE = "# Config reference"
+GENERATED = f"Generated from the config models by `{COMMAND}`; do not edit."
+WRITER = Writer(COMMAND)
+
+
+def is_reference(text: str) -> bool:
+    """Whether a file's text is this generator's output: its first lines."""
+    return text.startswith(f"{TITLE}\n\n{GENERATED}\n")
 
 
 def _type_name(annotation: Any) -> str:
@@ -58,9 +76,9 @@ def _default(field: Any) -> str:
 def render() -> str:
     """The whole reference as Markdown, models in the order a reader meets them."""
     lines = [
-        "# Config reference",
+        TITLE,
         "",
-        "Generated from the config models by `python -m istio_mesh.reference`; do not edit.",
+        GENERATED,
         "Keys are camelCase in YAML. Unknown keys are errors.",
         "",
     ]
@@ -86,5 +104,25 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the reference, or write it to ``--out``; exit 2 if that file is
+    refused (see :func:`istio_mesh.owned_output.replace_file`)."""
+    parser = argparse.ArgumentParser(prog=COMMAND,
+                                     description="Generate the config reference (Markdown).")
+    parser.add_argument("--out", default=None,
+                        help="file to write (default: stdout); replaced only if it is an earlier reference")
+    args = parser.parse_args(argv)
+    if args.out is None:
+        print(render(), end="")
+        return 0
+    try:
+        replace_file(args.out, render(), WRITER, is_reference)
+    except OutputRefused as exc:
+        print(f"error: output file refused\n{exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {shown_file(args.out)}")
+    return 0
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    sys.exit(main())

@@ -24,7 +24,10 @@ teardown, as ``main.py`` does. Printed, in this order:
 
 Results go to ``build/bench/results.json``; ``--record`` (``make bench
 BENCH_RECORD=1``) writes ``benchmarks/results.json``, the figures the docs
-quote. Run ``python tools/bench/bench_run.py [--repeat N]``.
+quote, and ``--out DIR`` writes ``DIR/results.json``. The folder is the
+benchmark's own (:mod:`istio_mesh.owned_output`): it is checked before any
+measurement, replaced whole, and refused (exit 2) if it holds anything the
+benchmark did not write. Run ``python tools/bench/bench_run.py [--repeat N]``.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from istio_mesh.owned_output import OutputRefused, Writer, replacing, vet
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -521,6 +526,27 @@ def results_path(record: bool) -> Path:
     return REPO / ("benchmarks" if record else "build/bench") / "results.json"
 
 
+COMMAND = "python tools/bench/bench_run.py"
+RESULTS = "results.json"
+
+
+def earlier_results(folder: Path) -> bool:
+    """A results folder from before the marker: only a results.json this
+    benchmark wrote (its ``command`` is ``make bench ...``)."""
+    if [p.name for p in folder.iterdir()] != [RESULTS]:
+        return False
+    try:
+        document = json.loads((folder / RESULTS).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and str(document.get("command", "")).startswith("make bench")
+
+
+def bench_writer() -> Writer:
+    """The benchmark as the owner of its results folder."""
+    return Writer(COMMAND, earlier_output=earlier_results, inputs=(REPO / "config",))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=repeat_default(),
@@ -532,10 +558,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true",
                         help="write benchmarks/results.json (the figures the docs quote) "
                              "instead of build/bench/results.json")
+    parser.add_argument("--out", default=None,
+                        help="folder to write results.json into (default: build/bench, or "
+                             "benchmarks with --record)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    out = results_path(args.record)
+    # A string until vetted: Path("") would silently mean the working directory.
+    folder: str | Path = args.out if args.out is not None else results_path(args.record).parent
+    try:
+        vet(folder, bench_writer())  # before minutes of measuring
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return 2
     configs = sorted((REPO / "config").glob("*.yaml"))
     fleet = [int(n) for n in args.fleet.split(",") if n]
     facts = machine()
@@ -555,9 +590,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     document["command"] = "make bench" + (" BENCH_RECORD=1" if args.record else "") + (
         f" BENCH_REPEAT={args.repeat}" if args.repeat != DEFAULT_REPEAT else "")
     print("\n".join(lines))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
-    print(f"\nwritten: {out.relative_to(REPO)}")
+    try:
+        with replacing(folder, bench_writer()) as staging:
+            (staging / RESULTS).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    except OutputRefused as exc:
+        print(f"error: output folder refused\n{exc}", file=sys.stderr)
+        return 2
+    print(f"\nwritten: {Path(folder) / RESULTS}")
     return 0
 
 

@@ -21,15 +21,27 @@ class RuleViolation(ValueError):
         self.message = message
 
 
+def shown_file(path: Path | str) -> str:
+    """A file name as every message prints it: as is, unless it holds a line
+    break, another control character or leading or trailing blanks; then
+    quoted with escapes (``'a\\nb.yaml'``), so the message stays one line
+    per problem and cannot be mistaken for two."""
+    text = str(path)
+    if text.isprintable() and text == text.strip() and text:
+        return text
+    return ascii(text)
+
+
 class ConfigError(Exception):
     """A config file that cannot be used, with every problem found in it.
 
     ``str()`` is the text printed to the user: one line per problem, each
-    ``<file>: <field path>: <problem>``.
+    ``<file>: <field path>: <problem>``. The file is named by
+    :func:`shown_file`.
     """
 
     def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
-        self.path = str(path)
+        self.path = shown_file(path)
         self.problems = tuple(problems)
         super().__init__("\n".join(f"{self.path}: {p}" for p in self.problems))
 

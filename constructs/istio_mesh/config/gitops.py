@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.url_credentials import refuse_cluster_credentials, refuse_credentials
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 """Argo CD's name for the cluster it runs in."""
@@ -60,8 +61,13 @@ def _git_revision(value: str) -> str:
     return value
 
 
-ServerUrl = Annotated[str, AfterValidator(_https_url)]
-GitUrl = Annotated[str, AfterValidator(_git_url)]
+def _git_credentials(value: str) -> str:
+    return refuse_credentials(value, ssh_user=True)
+
+
+# The credential check first: the format check's message echoes the value.
+ServerUrl = Annotated[str, AfterValidator(refuse_cluster_credentials), AfterValidator(_https_url)]
+GitUrl = Annotated[str, AfterValidator(_git_credentials), AfterValidator(_git_url)]
 RepositoryPath = Annotated[str, AfterValidator(_repo_path)]
 GitRevision = Annotated[str, AfterValidator(_git_revision)]
 

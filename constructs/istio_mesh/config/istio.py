@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.url_credentials import refuse_credentials
 from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
 ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
@@ -83,9 +84,17 @@ class IstioSettings(MeshModel):
     @field_validator("chart_repository")
     @classmethod
     def _repository_url(cls, value: str) -> str:
+        refuse_credentials(value)  # first: the message below echoes the value
         if not re.fullmatch(r"(https?|oci)://[-A-Za-z0-9.:\[\]]+(/[!-~]*)?", value, re.ASCII):
             raise ValueError("must be an https://, http:// or oci:// URL")
         return value.rstrip("/")
+
+    @field_validator("hub")
+    @classmethod
+    def _hub_without_credentials(cls, value: str | None) -> str | None:
+        if value is not None:
+            refuse_credentials(value, fix="give the plain registry and name pull Secrets in imagePullSecrets")
+        return value
 
 
 class HelmSettings(MeshModel):

@@ -20,7 +20,7 @@ from istio_mesh.config.backend import STACK_KINDS, STACK_NAME, stack_name, state
 from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.describe import describe_validation_error
 from istio_mesh.config.document import document_problems, yaml_type
-from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.reader import article, read_text, read_yaml
 
@@ -164,8 +164,8 @@ def _load_file(path: Path) -> dict[str, MeshConfig]:
 
 def _collision(path: Path, name: str, first: Path) -> str:
     if is_fleet_path(path) or is_fleet_path(first):
-        return f"cluster {name!a} is also defined by {first}; stack names would collide"
-    return f"same file name as {first}; stack names would collide"
+        return f"cluster {name!a} is also defined by {shown_file(first)}; stack names would collide"
+    return f"same file name as {shown_file(first)}; stack names would collide"
 
 
 def _shared_state(
@@ -187,7 +187,7 @@ def _shared_state(
                     )
                 )
             else:
-                owners[where] = f"{stack_name(prefix, kind)} ({sources[prefix]})"
+                owners[where] = f"{stack_name(prefix, kind)} ({shown_file(sources[prefix])})"
     return errors
 
 

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 from istio_mesh.config import names
 from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.base import MeshModel, ResourceList, Resources
+from istio_mesh.config.url_credentials import refuse_address_credentials
 from istio_mesh.config.telemetry import (
     ExtensionProvider,
     TelemetrySettings,
@@ -67,7 +68,7 @@ class Tracing(MeshModel):
     sampling: float = Field(
         default=1.0, ge=0.0, le=100.0, description="Percentage of requests traced."
     )
-    zipkin_address: str | None = Field(
+    zipkin_address: Annotated[str, AfterValidator(refuse_address_credentials)] | None = Field(
         default=None,
         description="host:port of a Zipkin-compatible collector. Unset: Istio's default.",
     )

@@ -24,6 +24,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from istio_mesh.config.url_credentials import redacted
+
 
 def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(text, re.ASCII)
@@ -31,8 +33,9 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 def shown(value: Any, limit: int = 80) -> str:
     """``ascii(value)``, cut short: one line, and every non-ASCII character
-    spelt as an escape, so a Cyrillic ``а`` never passes for a Latin ``a``."""
-    text = ascii(value)
+    spelt as an escape, so a Cyrillic ``а`` never passes for a Latin ``a``.
+    A credential in a URL is shown as ``***``: no message prints one back."""
+    text = redacted(ascii(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

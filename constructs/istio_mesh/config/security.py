@@ -18,6 +18,7 @@ from pydantic import AfterValidator, Field, model_validator
 from istio_mesh.config.base import DnsLabel, MeshModel, check_labels
 from istio_mesh.config.errors import RuleViolation
 from istio_mesh.config.namespaces import RESERVED_NAMESPACES
+from istio_mesh.config.url_credentials import refuse_address_credentials
 
 if TYPE_CHECKING:
     from istio_mesh.config.cluster import MeshConfig
@@ -218,7 +219,7 @@ class CertificateAuthority(MeshModel):
             "external CA such as cert-manager istio-csr signs, istiod's CA is off."
         ),
     )
-    address: str | None = Field(
+    address: Annotated[str, AfterValidator(refuse_address_credentials)] | None = Field(
         default=None,
         description="external only: host:port of the CA, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'.",
     )

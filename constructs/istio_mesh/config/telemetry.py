@@ -21,6 +21,7 @@ from pydantic import AfterValidator, Field, model_validator
 from istio_mesh.config import names
 from istio_mesh.config.base import DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
+from istio_mesh.config.url_credentials import refuse_address_credentials
 
 Signal = Literal["tracing", "accessLogging", "metrics"]
 """The three sections of a Telemetry resource."""
@@ -73,7 +74,7 @@ class OpenTelemetryTracing(MeshModel):
 
     service: Service = Field(description="Collector service, e.g. 'otel-collector.observability.svc.cluster.local'.")
     port: Port = Field(description="Collector port: 4317 for OTLP/gRPC, 4318 for OTLP/HTTP.")
-    http_path: str | None = Field(
+    http_path: Annotated[str, AfterValidator(refuse_address_credentials)] | None = Field(
         default=None,
         description="Send OTLP over HTTP to this path (e.g. '/v1/traces'). Unset: OTLP over gRPC.",
     )
@@ -99,7 +100,9 @@ class ZipkinTracing(MeshModel):
 
     service: Service = Field(description="Zipkin service, e.g. 'zipkin.istio-system.svc.cluster.local'.")
     port: Port = Field(description="Zipkin port, usually 9411.")
-    path: str | None = Field(default=None, description="Span endpoint. Unset: '/api/v2/spans'.")
+    path: Annotated[str, AfterValidator(refuse_address_credentials)] | None = Field(
+        default=None, description="Span endpoint. Unset: '/api/v2/spans'."
+    )
 
     def to_values(self) -> dict[str, object]:
         out: dict[str, object] = {"service": self.service, "port": self.port}

@@ -8,7 +8,7 @@ disagree with what the Terraform stacks create.
 from __future__ import annotations
 
 from istio_mesh.export.argocd import ArgoExport, ManifestFolder, Prerequisite, argocd_export
-from istio_mesh.export.files import DEFAULT_OUT, export_files, write_exports
+from istio_mesh.export.files import DEFAULT_OUT, export_files, export_writer, write_exports
 from istio_mesh.export.waves import sync_waves
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Prerequisite",
     "argocd_export",
     "export_files",
+    "export_writer",
     "sync_waves",
     "write_exports",
 ]

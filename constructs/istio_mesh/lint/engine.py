@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from istio_mesh.config.errors import ConfigError
+from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
@@ -91,13 +91,13 @@ def lint_paths(paths: Sequence[Path | str]) -> Report:
             if is_fleet_path(path):
                 # Each cluster of a fleet file is linted as its own config.
                 for cluster, member in load_fleet(path).items():
-                    report.findings[f"{path} [{cluster}]"] = lint_config(member)
+                    report.findings[f"{shown_file(path)} [{cluster}]"] = lint_config(member)
                 continue
             config = load_config(path)
         except ConfigError as exc:
             report.config_errors.append(exc)
             continue
-        report.findings[str(path)] = lint_config(config)
+        report.findings[shown_file(path)] = lint_config(config)
     return report
 
 
