@@ -17,8 +17,11 @@ from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
+from istio_mesh.lint.currency import CURRENCY_CHECKS
 from istio_mesh.lint.guardrails import GUARDRAILS
 from istio_mesh.lint.placement import PLACEMENT_CHECKS
+from istio_mesh.lint.refdata import checked_against
+from istio_mesh.lint.retired_hosts import RETIRED_HOST_CHECKS
 from istio_mesh.lint.rules import CHECKS, Finding, finding
 
 EXIT_OK = 0
@@ -31,7 +34,8 @@ _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 def lint_config(config: MeshConfig) -> list[Finding]:
     """Every finding for one config, waived ones marked with their reason,
     in catalogue order (then in the order the rule met them)."""
-    found = [f for check in (*CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS) for f in check(config)]
+    checks = (*CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS, *RETIRED_HOST_CHECKS, *CURRENCY_CHECKS)
+    found = [f for check in checks for f in check(config)]
     reasons = {w.rule: w.reason for w in config.lint.waivers}
     out = [replace(f, waived=reasons[f.rule]) if f.rule in reasons else f for f in found]
     fired = {f.rule for f in found}
@@ -49,6 +53,8 @@ class Report:
 
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     config_errors: list[ConfigError] = field(default_factory=list)
+    data_versions: set[str] = field(default_factory=set)
+    """The Istio releases whose vendored chart and CRD data the files were checked against."""
 
     def count(self, severity: str) -> int:
         """Unwaived findings of one severity."""
@@ -78,12 +84,14 @@ def lint_paths(paths: Sequence[Path | str]) -> Report:
                 # Each cluster of a fleet file is linted as its own config.
                 for cluster, member in load_fleet(path).items():
                     report.findings[f"{path} [{cluster}]"] = lint_config(member)
+                    report.data_versions.add(checked_against(member.istio.version))
                 continue
             config = load_config(path)
         except ConfigError as exc:
             report.config_errors.append(exc)
             continue
         report.findings[str(path)] = lint_config(config)
+        report.data_versions.add(checked_against(config.istio.version))
     return report
 
 
@@ -106,4 +114,7 @@ def format_report(report: Report) -> str:
                f"{_plural(report.count('warning'), 'warning')}, {report.waived} waived")
     if report.config_errors:
         summary += f", {_plural(len(report.config_errors), 'invalid config')}"
+    if report.data_versions:
+        # Which vendored Istio data the chart values and resources met.
+        summary += f"; Istio data {', '.join(sorted(report.data_versions))}"
     return "\n".join([*lines, summary]) + "\n"
