@@ -31,9 +31,19 @@ def pinned_versions(config: MeshConfig) -> list[tuple[tuple[str | int, ...], str
     return pins
 
 
+def explicit_pins(config: MeshConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    """The pins the config itself writes. A config that leaves istio.version
+    unset runs the package's default pin, which moves only to a patch whose
+    chart data is vendored and checked (docs/linter.md#version-currency);
+    warning there would fail every unpinned config's ``check --strict`` for a
+    choice the config did not make."""
+    pins = pinned_versions(config)
+    return pins if "version" in config.istio.model_fields_set else pins[1:]
+
+
 def patch_behind(config: MeshConfig, table: ReleaseTable | None = None) -> Iterator[Finding]:
     table = table or release_table()
-    for path, version in pinned_versions(config):
+    for path, version in explicit_pins(config):
         newer = [r for r in table.patches(version) if parse_version(r.version) > parse_version(version)]
         if not newer:
             continue
