@@ -159,9 +159,26 @@ EXPECTED = {
         "istiod chart in Istio 1.30.3, so Helm ignores it (did you mean 'autoscaleMin'?)",
         "fix: correct or remove it; the chart's values.yaml lists what it reads"),
     "istio-version-unchecked": (
-        "warning [istio-version-unchecked] istio.version: is 1.29.2; extraResources and "
+        "warning [istio-version-unchecked] istio.version: is 1.31.0; extraResources and "
         "extraValues were checked against Istio 1.30.3",
-        "fix: review them against Istio 1.29.2's CRDs and chart values"),
+        "fix: review them against Istio 1.31.0's CRDs and chart values"),
+    "istio-minor-unsupported": (
+        "error [istio-minor-unsupported] revisions[0].version: is 1.29.9: Istio 1.29 went out of "
+        "support on 2026-10-15, so it gets no more security fixes",
+        "fix: upgrade to a supported minor (https://istio.io/latest/docs/releases/supported-releases/; "
+        "docs/upgrade-runbook.md shows the canary upgrade)"),
+    "istio-patch-behind": (
+        "warning [istio-patch-behind] istio.version: is 1.30.2, but Istio 1.30.5 is the newest "
+        "known patch of 1.30; 1.30.4, 1.30.5 carry security fixes",
+        "fix: pin \"1.30.5\" once its release notes are reviewed (chart values stay checked "
+        "against the Istio 1.30.3 data)"),
+    "retired-istio-host": (
+        "error [retired-istio-host] istio.chartRepository: names "
+        "istio-release.storage.googleapis.com, which Istio retired (nothing is published there "
+        "from 1.31 on and it is being switched off); charts are served from "
+        "https://blob.istio.io/istio-release/charts (or oci://ghcr.io/istio/release/charts)",
+        "fix: use https://blob.istio.io/istio-release/charts or oci://ghcr.io/istio/release/charts "
+        "(or a mirror of them)"),
     "unused-waiver": (
         "warning [unused-waiver] lint.waivers[0]: waives prod-single-istiod but the config has no "
         "such finding",
@@ -300,7 +317,7 @@ def test_check_defaults_to_the_shipped_configs_and_passes() -> None:
     assert result.stderr == ""
     # The default selection is main.py's: four cluster files and two fleet
     # files of two clusters each, each cluster checked as its own config.
-    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 0 warnings, 1 waived"
+    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 0 warnings, 1 waived; Istio data 1.30.3"
 
 
 def test_errors_fail_the_check_and_warnings_only_when_strict() -> None:
@@ -318,7 +335,7 @@ def test_output_is_stable_text(tmp_path: Path) -> None:
     assert result.stdout == (
         f"{files[0]}: {EXPECTED['prod-single-istiod'][0]}\n  {EXPECTED['prod-single-istiod'][1]}\n"
         f"{files[1]}: {EXPECTED['empty-value'][0]}\n  {EXPECTED['empty-value'][1]}\n"
-        "checked 2 files: 1 error, 1 warning, 0 waived\n")
+        "checked 2 files: 1 error, 1 warning, 0 waived; Istio data 1.30.3\n")
 
 
 def test_a_config_that_does_not_load_exits_2_without_traceback(tmp_path: Path) -> None:
@@ -328,7 +345,7 @@ def test_a_config_that_does_not_load_exits_2_without_traceback(tmp_path: Path) -
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: invalid mesh config\n{bad}: istiod.replica: unknown key")
-    assert result.stdout == "checked 2 files: 0 errors, 0 warnings, 0 waived, 1 invalid config\n"
+    assert result.stdout == "checked 2 files: 0 errors, 0 warnings, 0 waived, 1 invalid config; Istio data 1.30.3\n"
 
 
 def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
@@ -337,7 +354,7 @@ def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                             env={**os.environ, "MESH_CONFIG": "config/dev.yaml"}, timeout=120, check=False)
     assert result.stdout.splitlines()[-2:] == [
-        "checked 1 file: 0 errors, 0 warnings, 0 waived", "0 False False"]
+        "checked 1 file: 0 errors, 0 warnings, 0 waived; Istio data 1.30.3", "0 False False"]
 
 
 # --- the Istio data it checks against ----------------------------------------------

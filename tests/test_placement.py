@@ -183,6 +183,7 @@ def test_cni_placement_values() -> None:
         "cni: {enabled: true, placement: {tolerations: [{operator: Exists}], "
         "rollout: {maxUnavailable: '20%'}}}\n")
     assert cni_values(config) == {
+        "global": {"hub": "docker.io/istio"},
         "tolerations": [{"operator": "Exists"}],
         "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "20%"}},
     }

@@ -94,7 +94,7 @@ def test_the_audit_catches_a_release_that_forgot_its_settings(
         "istiod: cleanup_on_fail is None, expected True",
         "istiod: timeout is None, expected 900",
         "istiod: max_history is None, expected 10",
-        "istiod: repository is None, expected 'https://istio-release.storage.googleapis.com/charts'",
+        "istiod: repository is None, expected 'https://blob.istio.io/istio-release/charts'",
         "istiod: timeout None is not within (60, 3600)",
         "istiod: max_history None is not within (1, 100)",
         "istiod: sets set",

@@ -226,7 +226,8 @@ def error_for(text: str) -> str:
             "lint.waivers[0].rule: got 'prod-access-logs'; unknown rule (did you mean "
             "'prod-access-logs-everywhere'?); allowed: access-log-file-unused, crd-schema, "
             "empty-value, environment-unset, gateway-api-crds-skipped, "
-            "ingress-closed-by-default-deny, istio-version-unchecked, legacy-tracing, old-api-version, "
+            "ingress-closed-by-default-deny, istio-minor-unsupported, istio-patch-behind, "
+            "istio-version-unchecked, legacy-tracing, old-api-version, "
             "prod-access-logs-everywhere, prod-allow-from-every-namespace, "
             "prod-chart-repository-http, prod-demo-profile, prod-disruption-budget-blocks-drain, "
             "prod-egress-allow-any, prod-egress-public-wildcard, prod-extra-values-allow-any, "
@@ -236,7 +237,7 @@ def error_for(text: str) -> str:
             "prod-no-priority-class, prod-no-resource-requests, "
             "prod-node-agent-skips-tainted-nodes, prod-rollout-all-unavailable, "
             "prod-self-signed-ca, prod-single-istiod, prod-tolerates-every-taint, "
-            "prod-trace-sampling-high, route-weights, "
+            "prod-trace-sampling-high, retired-istio-host, route-weights, "
             "sidecar-scope-hides-allowed-call, "
             "unknown-chart-value, unknown-kind, unknown-version, unused-waiver",
             id="waiver-for-unknown-rule",

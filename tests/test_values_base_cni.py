@@ -20,7 +20,7 @@ def test_base_follows_the_istio_namespace_and_pull_secrets() -> None:
 
 
 def test_cni_follows_images_and_platform() -> None:
-    assert cni_values(config_from("cni: {enabled: true}")) == {}
+    assert cni_values(config_from("cni: {enabled: true}")) == {"global": {"hub": "docker.io/istio"}}
     values = cni_values(config_from("istio: {hub: reg/istio, platform: gke}\ncni: {enabled: true}"))
     assert values == {"platform": "gke", "global": {"hub": "reg/istio"}}
 

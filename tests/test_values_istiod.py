@@ -95,7 +95,8 @@ def test_images_and_pull_secrets() -> None:
     assert values["global"]["hub"] == "reg.example/istio"
     assert values["global"]["tag"] == "1.30.3-distroless"
     assert values["global"]["imagePullSecrets"] == ["pull"]
-    assert "hub" not in istiod_values(config_from("{}"))["global"]
+    # Unset, the registry is still named: Istio's own, whatever the chart's packaged default.
+    assert istiod_values(config_from("{}"))["global"]["hub"] == "docker.io/istio"
 
 
 def test_proxy_resources_go_to_global_proxy() -> None:

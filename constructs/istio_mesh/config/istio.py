@@ -10,10 +10,11 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from istio_mesh.config.base import DnsLabel, MeshModel
+from istio_mesh.config.istio_homes import ISTIO_CHART_REPOSITORY, ISTIO_IMAGE_HUB
 from istio_mesh.config.url_credentials import refuse_credentials
 from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
-ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
+__all__ = ["ISTIO_CHART_REPOSITORY", "HelmSettings", "IstioSettings", "Platform", "supported_version"]
 
 
 class Platform(str, Enum):
@@ -49,11 +50,17 @@ class IstioSettings(MeshModel):
     )
     chart_repository: str = Field(
         default=ISTIO_CHART_REPOSITORY,
-        description="Helm repository holding base, istiod, cni and gateway; a private mirror or oci:// registry.",
+        description=(
+            "Helm repository holding base, istiod, cni and gateway: Istio's own, its OCI registry "
+            "(oci://ghcr.io/istio/release/charts), or a private https:// or oci:// mirror."
+        ),
     )
     hub: str | None = Field(
         default=None,
-        description="Image registry for every Istio image, e.g. 'registry.example.com/istio'. Unset: the chart's (docker.io/istio).",
+        description=(
+            "Image registry for every Istio image, e.g. 'registry.example.com/istio'. "
+            f"Unset: {ISTIO_IMAGE_HUB}, named in every release's values."
+        ),
     )
     tag: str | None = Field(
         default=None,
@@ -75,6 +82,11 @@ class IstioSettings(MeshModel):
             "no sidecars needed; requires cni.enabled and ztunnel.enabled)."
         ),
     )
+
+    @property
+    def image_hub(self) -> str:
+        """The registry every Istio image comes from: ``hub``, else Istio's own."""
+        return self.hub or ISTIO_IMAGE_HUB
 
     @field_validator("version")
     @classmethod

@@ -2,7 +2,8 @@
 Terraform stacks render.
 
 - One Application per Helm release: the plan item's chart, version,
-  repository, release name, namespace and exactly its values.
+  repository (a Helm repository, or an OCI registry as Argo CD's OCI
+  source), release name, namespace and exactly its values.
 - The plan's plain Kubernetes objects (revision tags, the root namespace's
   multicluster label) as manifest folders, each synced by one Application.
 - The policies stack's objects in a folder synced by one Application in a
@@ -186,6 +187,20 @@ def gateway_api_crds_application(
     }
 
 
+OCI_SCHEME = "oci://"
+
+
+def chart_source(release: HelmReleaseItem) -> dict[str, str]:
+    """Where Argo CD finds a release's chart. A Helm repository: ``repoURL``
+    and ``chart``. An OCI registry: Argo CD's native OCI source (3.1 and
+    later), ``repoURL`` the chart's own artifact (``oci://<registry>/<chart>``,
+    the reference Helm pulls) and ``path: .``, which a public registry serves
+    with no repository registered in Argo CD."""
+    if release.repository.startswith(OCI_SCHEME):
+        return {"repoURL": f"{release.repository}/{release.chart}", "path": "."}
+    return {"repoURL": release.repository, "chart": release.chart}
+
+
 def release_application(cluster: str, config: MeshConfig, release: HelmReleaseItem, wave: int) -> dict[str, Any]:
     """The Application of one Helm release: what ``helm_release`` installs,
     with the namespace created as ``create_namespace`` does."""
@@ -196,8 +211,7 @@ def release_application(cluster: str, config: MeshConfig, release: HelmReleaseIt
         "project": config.gitops.project,
         "destination": config.gitops.destination.to_argocd(release.namespace),
         "source": {
-            "repoURL": release.repository,
-            "chart": release.chart,
+            **chart_source(release),
             "targetRevision": release.version,
             "helm": {"releaseName": release.name, "valuesObject": dict(release.values)},
         },

@@ -28,10 +28,13 @@ FREE_FORM = frozenset({
 PROFILE_KEYS = frozenset({"platform", "profile", "compatibilityVersion"})
 
 
-def unknown_keys(chart: str, values: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
-    """(path, suggestion) for each key of ``values`` the chart does not know.
+def unknown_keys(
+    chart: str, values: Mapping[str, Any], version: str | None = None
+) -> list[tuple[tuple[str, ...], str]]:
+    """(path, suggestion) for each key of ``values`` the chart does not know
+    in the data of Istio ``version`` (default: the pinned release's).
     ``suggestion`` is a close existing key at that level, or ''."""
-    known = reference_data()["chartKeys"][chart]
+    known = (reference_data(version) if version else reference_data())["chartKeys"][chart]
     return list(_walk(known, values, ()))
 
 

@@ -17,8 +17,11 @@ from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
+from istio_mesh.lint.currency import CURRENCY_CHECKS
 from istio_mesh.lint.guardrails import GUARDRAILS
 from istio_mesh.lint.placement import PLACEMENT_CHECKS
+from istio_mesh.lint.refdata import checked_against
+from istio_mesh.lint.retired_hosts import RETIRED_HOST_CHECKS
 from istio_mesh.lint.rules import CHECKS, Check, Finding, finding
 from istio_mesh.lint.rules_availability import AVAILABILITY_CHECKS
 from istio_mesh.lint.rules_gateway_api import GATEWAY_API_CHECKS
@@ -37,7 +40,7 @@ _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 ALL_CHECKS: tuple[Check, ...] = (
     *CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS, *SECURITY_CHECKS, *OVERRIDE_CHECKS,
     *AVAILABILITY_CHECKS, *GATEWAY_API_CHECKS, *TELEMETRY_CHECKS, *SCHEDULING_CHECKS,
-    *GITOPS_CHECKS,
+    *GITOPS_CHECKS, *RETIRED_HOST_CHECKS, *CURRENCY_CHECKS,
 )
 """Every rule module's checks: the one place a new module is registered."""
 
@@ -63,6 +66,8 @@ class Report:
 
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     config_errors: list[ConfigError] = field(default_factory=list)
+    data_versions: set[str] = field(default_factory=set)
+    """The Istio releases whose vendored chart and CRD data the files were checked against."""
 
     def count(self, severity: str) -> int:
         """Unwaived findings of one severity."""
@@ -92,12 +97,14 @@ def lint_paths(paths: Sequence[Path | str]) -> Report:
                 # Each cluster of a fleet file is linted as its own config.
                 for cluster, member in load_fleet(path).items():
                     report.findings[f"{shown_file(path)} [{cluster}]"] = lint_config(member)
+                    report.data_versions.add(checked_against(member.istio.version))
                 continue
             config = load_config(path)
         except ConfigError as exc:
             report.config_errors.append(exc)
             continue
         report.findings[shown_file(path)] = lint_config(config)
+        report.data_versions.add(checked_against(config.istio.version))
     return report
 
 
@@ -120,4 +127,7 @@ def format_report(report: Report) -> str:
                f"{_plural(report.count('warning'), 'warning')}, {report.waived} waived")
     if report.config_errors:
         summary += f", {_plural(len(report.config_errors), 'invalid config')}"
+    if report.data_versions:
+        # Which vendored Istio data the chart values and resources met.
+        summary += f"; Istio data {', '.join(sorted(report.data_versions))}"
     return "\n".join([*lines, summary]) + "\n"

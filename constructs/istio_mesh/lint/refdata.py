@@ -26,7 +26,7 @@ import yaml
 # Istio's CRD file is about a megabyte: libyaml reads it ten times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-from istio_mesh.versions import DEFAULT_ISTIO_VERSION
+from istio_mesh.versions import DEFAULT_ISTIO_VERSION, parse_version
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHARTS = ("base", "istiod", "cni", "gateway", "ztunnel")
@@ -35,6 +35,27 @@ CHARTS = ("base", "istiod", "cni", "gateway", "ztunnel")
 def data_path(version: str = DEFAULT_ISTIO_VERSION) -> Path:
     """Where the data for one Istio release lives in the package."""
     return DATA_DIR / f"istio-{version}.json"
+
+
+def vendored_versions() -> list[str]:
+    """The Istio releases whose data ships with the package, oldest first."""
+    found = [p.stem.removeprefix("istio-") for p in DATA_DIR.glob("istio-*.json")]
+    return sorted(found, key=parse_version)
+
+
+def data_version(pinned: str) -> str | None:
+    """The data a pin is checked against: the newest vendored patch of the
+    pinned minor (patches of a minor keep their chart values and CRDs), or
+    None when no release of that minor is vendored."""
+    minor = parse_version(pinned)[:2]
+    same = [v for v in vendored_versions() if parse_version(v)[:2] == minor]
+    return same[-1] if same else None
+
+
+def checked_against(pinned: str) -> str:
+    """The data a config pinning ``pinned`` is checked against: its minor's,
+    else the default pin's (and ``istio-version-unchecked`` says so)."""
+    return data_version(pinned) or DEFAULT_ISTIO_VERSION
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.lint.catalogue import RULES_BY_ID, Severity
 from istio_mesh.lint.chart_values import unknown_keys
 from istio_mesh.lint.crd import known_kinds, preferred_version, resource_problems
-from istio_mesh.lint.refdata import reference_data
+from istio_mesh.lint.refdata import checked_against, data_version
 from istio_mesh.policy.sidecars import egress_hosts
 
 
@@ -231,7 +231,7 @@ def extra_resource_schemas(config: MeshConfig) -> Iterator[Finding]:
 
 
 def chart_values(config: MeshConfig) -> Iterator[Finding]:
-    version = reference_data()["istioVersion"]
+    version = checked_against(config.istio.version)
     hatches: list[tuple[tuple[str | int, ...], str, Mapping[str, Any]]] = [
         *(((*path, "extraValues"), "istiod", istiod.extra_values)
           for path, istiod in istiods(config)),
@@ -241,7 +241,7 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
           for i, g in enumerate(config.gateways)),
     ]
     for path, chart, values in hatches:
-        for key_path, suggestion in unknown_keys(chart, values):
+        for key_path, suggestion in unknown_keys(chart, values, version):
             hint = f" (did you mean {suggestion!a}?)" if suggestion else ""
             yield finding("unknown-chart-value", (*path, *key_path),
                           f"is not a value of the {chart} chart in Istio {version}, so Helm "
@@ -250,12 +250,14 @@ def chart_values(config: MeshConfig) -> Iterator[Finding]:
 
 
 def version_unchecked(config: MeshConfig) -> Iterator[Finding]:
-    checked = reference_data()["istioVersion"]
+    """Any patch of a vendored minor is checked against that minor's data;
+    only a minor with none vendored is checked against another release's."""
+    checked = checked_against(config.istio.version)
     hatches = [*(istiod.extra_values for _, istiod in istiods(config)),
                config.cni.extra_values, config.ztunnel.extra_values,
                *(g.extra_values for g in config.gateways)]
     uses_data = bool(config.extra_resources) or any(hatches)
-    if config.istio.version != checked and uses_data:
+    if data_version(config.istio.version) is None and uses_data:
         yield finding("istio-version-unchecked", ("istio", "version"),
                       f"is {config.istio.version}; extraResources and extraValues were checked "
                       f"against Istio {checked}",

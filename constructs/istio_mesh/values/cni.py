@@ -12,10 +12,7 @@ from istio_mesh.values.placement import cni_placement
 
 def cni_values(config: MeshConfig) -> dict[str, Any]:
     """Images and platform paths follow the mesh; the rest stays the chart's."""
-    values: dict[str, Any] = {**profile_selectors(config.istio)}
-    globals_ = image_globals(config.istio)
-    if globals_:
-        values["global"] = globals_
+    values: dict[str, Any] = {**profile_selectors(config.istio), "global": image_globals(config.istio)}
     if config.cni.resources is not None:
         values["resources"] = config.cni.resources.to_values()
     values.update(cni_placement(config.cni.placement))

@@ -10,10 +10,11 @@ HOSTNAME = "kubernetes.io/hostname"
 
 
 def image_globals(istio: IstioSettings) -> dict[str, Any]:
-    """``global`` image settings; unset ones are left to the chart's release defaults."""
-    out: dict[str, Any] = {}
-    if istio.hub:
-        out["hub"] = istio.hub
+    """``global`` image settings. The registry is always named (``hub``, else
+    Istio's own), so the synthesized values say where every image comes from
+    whatever the chart's packaged default is; an unset tag stays the chart's
+    (its own version)."""
+    out: dict[str, Any] = {"hub": istio.image_hub}
     if istio.tag:
         out["tag"] = istio.tag
     if istio.image_pull_secrets:

@@ -17,7 +17,8 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
     (``istiod-<revision>.<ns>.svc:15012``), so it is the default revision's.
 
     Unlike the other charts, ztunnel reads ``hub``, ``tag`` and
-    ``imagePullSecrets`` at the top level, not under ``global``; with an
+    ``imagePullSecrets`` at the top level, not under ``global`` (its image is
+    ``<hub>/ztunnel:<tag>``, so ``hub`` is always named); with an
     external CA it needs the CA's address too (``caAddress``), since it does
     not read istiod's ``global.caAddress``.
     """
@@ -26,9 +27,8 @@ def ztunnel_values(config: MeshConfig, plane: ControlPlane) -> dict[str, Any]:
         **profile_selectors(istio),
         "istioNamespace": config.istio_namespace,
         "revision": plane.chart_revision,
+        "hub": istio.image_hub,
     }
-    if istio.hub:
-        values["hub"] = istio.hub
     if istio.tag:
         values["tag"] = istio.tag
     if istio.image_pull_secrets:
