@@ -132,4 +132,13 @@ def test_the_examples_have_no_finding_but_their_missing_environment() -> None:
     assert examples
     report = lint_paths(examples)
     assert report.config_errors == []
-    assert {f.rule for fs in report.findings.values() for f in fs} <= {"environment-unset"}
+    # The canary runbook pins exact releases, 1.29.6 to 1.30.3 (the newest
+    # whose chart data is vendored): 1.29 is out of support and 1.30 has newer
+    # patches, and check says so there, on those pins only.
+    currency = {"istio-minor-unsupported", "istio-patch-behind"}
+    for path, findings in report.findings.items():
+        rules = {f.rule for f in findings}
+        if "upgrade-runbook" in path:
+            assert all(f.path.endswith("version") for f in findings if f.rule in currency), path
+            rules -= currency
+        assert rules <= {"environment-unset"}, (path, rules)

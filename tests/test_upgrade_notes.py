@@ -16,7 +16,9 @@ RUNBOOK = REPO / "examples" / "upgrade-runbook"
 
 
 def printed_ids(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
-    assert main(["check", *argv]) == 0
+    # Notes never fail the check; the lint findings decide the exit code (a
+    # move to 1.29, out of support, is an error of its own).
+    assert main(["check", *argv]) in (0, 1)
     out = capsys.readouterr().out
     return re.findall(r"^  \d+\.\d+ \[([\w-]+)\]", out, re.MULTILINE)
 
