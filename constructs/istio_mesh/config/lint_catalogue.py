@@ -103,6 +103,14 @@ RULES: tuple[Rule, ...] = (
          "a production Telemetry traces more than 10% of requests"),
     Rule("gateway-api-crds-skipped", "warning",
          "a waypoint or gateway-api gateway needs the Gateway API CRDs and gatewayApi.crds is skip"),
+    Rule("prod-no-istiod-alerts", "error",
+         "a production mesh's observability section has no alert rules, so none on istiod"),
+    Rule("scrape-interval-too-short", "warning",
+         "the monitors scrape every proxy more often than every 15s"),
+    Rule("prod-kiali-anonymous", "error",
+         "Kiali in a production mesh lets anyone in (auth strategy anonymous)"),
+    Rule("observability-version-mismatch", "warning",
+         "the dashboards and metric list shipped are for another Istio release than the mesh runs"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

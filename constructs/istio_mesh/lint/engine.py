@@ -18,6 +18,7 @@ from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
 from istio_mesh.lint.guardrails import GUARDRAILS
+from istio_mesh.lint.observability import OBSERVABILITY_CHECKS
 from istio_mesh.lint.placement import PLACEMENT_CHECKS
 from istio_mesh.lint.rules import CHECKS, Finding, finding
 
@@ -31,7 +32,7 @@ _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 def lint_config(config: MeshConfig) -> list[Finding]:
     """Every finding for one config, waived ones marked with their reason,
     in catalogue order (then in the order the rule met them)."""
-    found = [f for check in (*CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS) for f in check(config)]
+    found = [f for check in (*CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS, *OBSERVABILITY_CHECKS) for f in check(config)]
     reasons = {w.rule: w.reason for w in config.lint.waivers}
     out = [replace(f, waived=reasons[f.rule]) if f.rule in reasons else f for f in found]
     fired = {f.rule for f in found}
