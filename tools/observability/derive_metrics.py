@@ -52,7 +52,9 @@ SKIP = ("pkg/test/", "tests/", "tools/", "samples/", "operator/", "istioctl/")
 
 PROXY_FILE = "source/extensions/filters/http/istio_stats/istio_stats.cc"
 PROXY_NAME = re.compile(r"pool_\.add\(\"(istio_[a-z_]+)\"\)")
-PROXY_LABEL = re.compile(r"pool_\.add\(\"((?:reporter|source|destination|request|response|connection|grpc)[a-z_]*)\"\)")
+PROXY_LABEL = re.compile(
+    r"pool_\.add\(\"(reporter|(?:source|destination|request|response|connection|grpc)_[a-z_]+)\"\)"
+)
 
 RUST_REGISTER = re.compile(
     r"registry\.register(_with_unit)?\(\s*\"([a-z_]+)\",\s*\"[^\"]*\",\s*(?:Unit::(\w+),\s*)?(\w+)\.clone\(\)",
@@ -102,7 +104,9 @@ def proxy_metrics(checkout: Path) -> dict[str, dict[str, object]]:
             "kind": "histogram" if name.endswith(("_milliseconds", "_bytes")) else "counter",
             "component": "proxy (Envoy)",
             "source": f"istio/proxy:{PROXY_FILE}",
-            "labels": labels,
+            # istio_build is not a traffic metric: its labels (component, tag) come
+            # from istiod's definition of the same name.
+            "labels": [] if name == "istio_build" else labels,
         }
         for name in sorted(set(PROXY_NAME.findall(text)))
     }
