@@ -381,3 +381,19 @@ def test_the_argocd_export_carries_the_same_objects(fixture_config: MeshConfig) 
     assert (kiali["repoURL"], kiali["chart"], kiali["targetRevision"]) == (
         "https://kiali.org/helm-charts", "kiali-server", "2.26.0")
     assert export.waves["obs-kiali"] > export.waves["obs-istiod"]
+
+
+# --- Synthesized --------------------------------------------------------------------
+
+
+def test_the_synthesized_stacks_carry_monitors_rules_dashboards_and_kiali(synth: Any) -> None:
+    policies = synth.stack("observability-policies")["resource"]["kubernetes_manifest"]
+    kinds = sorted(m["manifest"]["kind"] for m in policies.values()
+                   if m["manifest"]["metadata"].get("namespace") == "monitoring")
+    assert kinds == ["ConfigMap"] * 7 + ["PodMonitor", "PodMonitor", "PrometheusRule", "ServiceMonitor"]
+    [pilot] = [m for m in policies.values() if m["manifest"]["metadata"]["name"] == "istio-dashboard-pilot"]
+    assert pilot["manifest"]["data"]["pilot-dashboard.json"].encode() == (
+        ADDONS / "dashboards" / "pilot-dashboard.gen.json").read_bytes()
+    kiali = synth.stack("observability-mesh")["resource"]["helm_release"]["kiali"]
+    assert kiali["depends_on"] == ["helm_release.istiod"]
+    assert (kiali["chart"], kiali["version"]) == ("kiali-server", "2.26.0")
