@@ -152,19 +152,18 @@ def data_plane_rules(config: MeshConfig) -> list[dict[str, Any]]:
     t = settings.alerts.thresholds
     out = []
     ambient = config.istio.profile == "ambient"
+    def unready(alert: str, daemonset: str, namespace: str, summary: str) -> dict[str, Any]:
+        expr = (f'max(kube_daemonset_status_number_unavailable{{daemonset="{daemonset}",'
+                f'namespace="{namespace}"}}) > 0')
+        return _rule(alert, expr, t.for_, "critical", summary)
+
     if "kube-state-metrics" in settings.alerts.other_metric_sources:
         if ambient:
-            out.append(_rule(
-                "ZtunnelNotReady",
-                f'max(kube_daemonset_status_number_unavailable{{daemonset="ztunnel",'
-                f'namespace="{config.istio_namespace}"}}) > 0',
-                t.for_, "critical", "ztunnel pods are not ready: ambient workloads on their nodes lose traffic."))
+            out.append(unready("ZtunnelNotReady", "ztunnel", config.istio_namespace,
+                               "ztunnel pods are not ready: ambient workloads on their nodes lose traffic."))
         if ambient or config.cni.enabled:
-            out.append(_rule(
-                "IstioCniNotReady",
-                f'max(kube_daemonset_status_number_unavailable{{daemonset="istio-cni-node",'
-                f'namespace="{config.cni.namespace}"}}) > 0',
-                t.for_, "critical", "istio-cni pods are not ready: new pods on their nodes cannot start in the mesh."))
+            out.append(unready("IstioCniNotReady", "istio-cni-node", config.cni.namespace,
+                               "istio-cni pods are not ready: new pods on their nodes cannot start in the mesh."))
     if ambient or config.cni.enabled:
         out.append(_rule("IstioCniInstallNotReady", "min(istio_cni_install_ready) == 0", t.for_, "warning",
                          "An istio-cni agent has not installed its plugin on its node."))
