@@ -279,9 +279,16 @@ GATEWAY_API_CHART_VERSION = "1.5.1"
 1.30.3 builds against (sigs.k8s.io/gateway-api v1.5.1 in its go.mod)."""
 
 
+KIALI_CHART_FOR_ISTIO = {"1.29": "2.21.0", "1.30": "2.26.0"}
+"""The kiali-server chart Istio's own add-ons install with each minor
+(manifests/addons/gen.sh at 1.29.6 and 1.30.3)."""
+
+
 def expected_release_repository(config: MeshConfig, release_name: str) -> str | None:
     """Istio's charts come from the configured repository; the Gateway API
-    CRD chart ships in the package and names none."""
+    CRD chart ships in the package and names none; Kiali comes from Kiali's."""
+    if release_name == "kiali" and config.observability is not None:
+        return config.observability.kiali.repository
     return None if release_name == "gateway-api-crds" else config.istio.chart_repository
 
 
@@ -302,6 +309,8 @@ def expected_release_version(config: MeshConfig, release_name: str) -> str:
     pinned = config.istio.version
     if release_name == "gateway-api-crds":
         return GATEWAY_API_CHART_VERSION
+    if release_name == "kiali" and config.observability is not None:
+        return config.observability.kiali.version or KIALI_CHART_FOR_ISTIO[pinned.rpartition(".")[0]]
     revisions = {r.name: r.version or pinned for r in config.revisions}
     releases = {("istiod" if name == "default" else f"istiod-{name}"): v for name, v in revisions.items()}
     if release_name in releases:

@@ -25,7 +25,8 @@ def test_every_manifest_is_a_known_kind(synth: Synth) -> None:
     # Istio kinds are validated against the CRDs below; the rest are the
     # revision tags' built-in kinds, the Gateway API objects (waypoints,
     # Gateway API ingress; validated in test_gateway_api.py) and the
-    # prometheus-operator monitors (validated in test_telemetry.py).
+    # prometheus-operator monitors and rules (validated in test_telemetry.py
+    # and test_observability.py) and the Grafana dashboards' ConfigMaps.
     kinds = {(m["apiVersion"], m["kind"]) for m in _all_manifests(synth).values()}
     istio = {k for k in kinds if k[0].split("/")[0].endswith(".istio.io")}
     assert kinds - istio == {
@@ -34,6 +35,8 @@ def test_every_manifest_is_a_known_kind(synth: Synth) -> None:
         ("gateway.networking.k8s.io/v1", "Gateway"),
         ("monitoring.coreos.com/v1", "PodMonitor"),
         ("monitoring.coreos.com/v1", "ServiceMonitor"),
+        ("monitoring.coreos.com/v1", "PrometheusRule"),
+        ("v1", "ConfigMap"),
         ("gateway.networking.k8s.io/v1", "HTTPRoute"),
     }
 

@@ -229,6 +229,26 @@ EXPECTED = {
         "without the Gateway API CRDs",
         "fix: keep skip only where the cluster already has the CRDs (at least v1.5.1); "
         "otherwise set crds: auto"),
+    "prod-no-istiod-alerts": (
+        "error [prod-no-istiod-alerts] observability.alerts.enabled: is false in a production "
+        "mesh: nothing alerts when istiod is down, rejects configuration or fails to inject sidecars",
+        "fix: turn alerts on (the built-in control-plane rules, see docs/observability.md)"),
+    "scrape-interval-too-short": (
+        "warning [scrape-interval-too-short] observability.monitors.interval: is 5s: every proxy "
+        "in the mesh is scraped that often, which multiplies Prometheus' samples and memory by "
+        "the mesh's size",
+        "fix: scrape every 15s or more (Istio's sample uses 15s; 30s is common)"),
+    "prod-kiali-anonymous": (
+        "error [prod-kiali-anonymous] observability.kiali.auth.strategy: is anonymous in a "
+        "production mesh: anyone who reaches Kiali sees every workload, its traffic and its "
+        "Istio configuration",
+        "fix: use token, or header behind an authenticating proxy"),
+    "observability-version-mismatch": (
+        "warning [observability-version-mismatch] observability: ships Istio 1.30.3's dashboards "
+        "and metric list, but the mesh runs Istio 1.29: panels and alerts may name metrics that "
+        "release does not emit",
+        "fix: run Istio 1.30, or review the dashboards and rules against your release "
+        "(docs/observability.md)"),
 }
 
 

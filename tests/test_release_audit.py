@@ -72,10 +72,11 @@ def test_every_release_in_every_stack_passes_the_audit(
 def test_the_audit_sees_every_release(synth: Synth, all_configs: dict[str, MeshConfig]) -> None:
     # Guards against a vacuous audit: base, one istiod per revision, cni when
     # enabled, ztunnel when enabled, one per chart gateway, the Gateway API CRDs
-    # where something uses them.
+    # where something uses them, Kiali where observability turns it on.
     expected = sum(
         1 + (len(c.revisions) or 1) + c.cni.enabled + c.ztunnel.enabled
         + len([g for g in c.gateways if g.api == "chart"]) + installs_gateway_api_crds(c)
+        + (c.observability is not None and c.observability.kiali.enabled)
         for c in all_configs.values()
     )
     found = every_release(synth)

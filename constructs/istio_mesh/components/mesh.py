@@ -10,6 +10,7 @@ from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.gateway_api_crds import GatewayApiCrds
 from istio_mesh.components.istiod import Istiod
 from istio_mesh.components.multicluster import ClusterNetwork, RemoteSecrets
+from istio_mesh.components.observability import KialiServer
 from istio_mesh.components.plugin_ca import PluginCaCerts
 from istio_mesh.components.release import IstioChart
 from istio_mesh.components.revision_tag import RevisionTag
@@ -24,7 +25,8 @@ _Chart = TypeVar("_Chart", bound=IstioChart)
 
 
 class IstioMesh(Construct):
-    """base -> (cni) -> (Gateway API CRDs) -> istiod revisions -> revision tags -> gateways.
+    """base -> (cni) -> (Gateway API CRDs) -> istiod revisions -> revision tags -> gateways
+    (-> Kiali, after the default istiod, when ``observability.kiali`` is on).
 
     Ambient: base -> istiod -> cni -> ztunnel, as Istio's ambient install
     documents. Gateways install in parallel.
@@ -121,6 +123,9 @@ class IstioMesh(Construct):
         self.gateways: list[IstioGateway] = [
             chart(IstioGateway, f"gateway-{item.name}", item) for item in plan_.gateways
         ]
+        self.kiali: KialiServer | None = None
+        if plan_.kiali is not None:
+            self.kiali = chart(KialiServer, "kiali", plan_.kiali)
 
     @property
     def default_istiod(self) -> Istiod:

@@ -9,6 +9,7 @@ from istio_mesh.components.extra_resources import ExtraResources
 from istio_mesh.components.gateway_api import GatewayApiIngress
 from istio_mesh.components.manifest import IstioManifest
 from istio_mesh.components.namespaces import MeshNamespace
+from istio_mesh.components.observability import ObservabilityResources
 from istio_mesh.components.peer_authentication import PeerAuthentication
 from istio_mesh.components.sidecar_scope import SidecarScope
 from istio_mesh.components.telemetry import PrometheusMonitors, TelemetryResources
@@ -25,7 +26,8 @@ class IstioPolicies(Construct):
     the waypoints of ambient namespaces, and the security pack:
     AuthorizationPolicies, egress control, Sidecar scoping, extra Istio
     resources, a multicluster mesh's cross-network Gateways, Telemetry
-    resources, prometheus-operator monitors and Gateway API ingress (Gateways
+    resources, prometheus-operator monitors, the observability section's
+    monitors, alert rules and dashboards, and Gateway API ingress (Gateways
     of class istio and their HTTPRoutes).
 
     Renders the config's policies plan (:func:`istio_mesh.plan.policies_plan`).
@@ -89,6 +91,9 @@ class IstioPolicies(Construct):
         )
         self.monitors = PrometheusMonitors(
             self, "monitors", items=self.plan.monitors, rendered=rendered, provider=provider
+        )
+        self.observability = ObservabilityResources(
+            self, "observability", items=self.plan.observability, rendered=rendered, provider=provider
         )
         self.gateway_api = GatewayApiIngress(
             self, "gateway-api", items=self.plan.gateway_api, rendered=rendered, provider=provider

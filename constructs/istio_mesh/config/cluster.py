@@ -28,6 +28,7 @@ from istio_mesh.config.mesh_settings import MeshSettings
 from istio_mesh.config.multicluster import MulticlusterSettings, check_multicluster
 from istio_mesh.config.namespaces import MtlsSettings, NamespaceSettings, check_namespaces
 from istio_mesh.config.node_agents import CniSettings, ZtunnelSettings
+from istio_mesh.config.observability import ObservabilitySettings, check_observability
 from istio_mesh.config.protection import ProtectionSettings
 from istio_mesh.config.revision_rules import check_ambient, check_revisions
 from istio_mesh.config.security import AuthorizationSettings, CertificateAuthority, check_authorization
@@ -144,6 +145,13 @@ class MeshConfig(MeshModel):
         default=None,
         description="This cluster's name, network and role in a multicluster mesh. Unset: a single-cluster mesh.",
     )
+    observability: ObservabilitySettings | None = Field(
+        default=None,
+        description=(
+            "Prometheus Operator monitors and alert rules, Grafana dashboards and Kiali, matched "
+            "to the installed Istio. Unset: none (see docs/observability.md)."
+        ),
+    )
     gitops: GitopsSettings = Field(
         default_factory=GitopsSettings,
         description=(
@@ -170,5 +178,6 @@ class MeshConfig(MeshModel):
         check_sidecar_scope(self)
         check_extra_resources(self)
         check_multicluster(self)
+        check_observability(self)
         return self
 

@@ -184,6 +184,15 @@ RULES: tuple[Rule, ...] = (
          "production Applications sync with prune from a branch instead of a tag or commit"),
     Rule("prod-gitops-default-project", "warning",
          "production Applications run in Argo CD's unrestricted default project"),
+    # Observability (lint/observability.py).
+    Rule("prod-no-istiod-alerts", "error",
+         "a production mesh's observability section has no alert rules, so none on istiod"),
+    Rule("scrape-interval-too-short", "warning",
+         "the monitors scrape every proxy more often than every 15s"),
+    Rule("prod-kiali-anonymous", "error",
+         "Kiali in a production mesh lets anyone in (auth strategy anonymous)"),
+    Rule("observability-version-mismatch", "warning",
+         "the dashboards and metric list shipped are for another Istio release than the mesh runs"),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

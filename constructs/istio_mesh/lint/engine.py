@@ -19,6 +19,7 @@ from istio_mesh.config.models import MeshConfig
 from istio_mesh.lint.catalogue import RULES
 from istio_mesh.lint.currency import CURRENCY_CHECKS
 from istio_mesh.lint.guardrails import GUARDRAILS
+from istio_mesh.lint.observability import OBSERVABILITY_CHECKS
 from istio_mesh.lint.placement import PLACEMENT_CHECKS
 from istio_mesh.lint.refdata import checked_against
 from istio_mesh.lint.retired_hosts import RETIRED_HOST_CHECKS
@@ -40,7 +41,7 @@ _RULE_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 ALL_CHECKS: tuple[Check, ...] = (
     *CHECKS, *GUARDRAILS, *PLACEMENT_CHECKS, *SECURITY_CHECKS, *OVERRIDE_CHECKS,
     *AVAILABILITY_CHECKS, *GATEWAY_API_CHECKS, *TELEMETRY_CHECKS, *SCHEDULING_CHECKS,
-    *GITOPS_CHECKS, *RETIRED_HOST_CHECKS, *CURRENCY_CHECKS,
+    *GITOPS_CHECKS, *RETIRED_HOST_CHECKS, *CURRENCY_CHECKS, *OBSERVABILITY_CHECKS,
 )
 """Every rule module's checks: the one place a new module is registered."""
 

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Component = Literal["base", "cni", "istiod", "ztunnel", "gateway", "gateway-api-crds"]
+Component = Literal["base", "cni", "istiod", "ztunnel", "gateway", "gateway-api-crds", "kiali"]
 """The chart a release installs: one of Istio's (the gateway chart serves every
-gateway), or ``gateway-api-crds``, the Gateway API CRD chart this package
-ships (:attr:`HelmReleaseItem.packaged`)."""
+gateway), ``gateway-api-crds``, the Gateway API CRD chart this package
+ships (:attr:`HelmReleaseItem.packaged`), or ``kiali``, Kiali's kiali-server
+chart from Kiali's repository."""
 
 
 @dataclass(frozen=True)

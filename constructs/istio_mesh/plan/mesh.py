@@ -30,6 +30,7 @@ from istio_mesh.plan.items import (
 from istio_mesh.plan.day_two import HealthCheck, RetirementGuard, health_checks, retirement_guards
 from istio_mesh.plan.ownership import FIELD_MANAGER
 from istio_mesh.plan.secrets import plugin_ca_secret, remote_secrets
+from istio_mesh.policy.observability import kiali_values
 from istio_mesh.policy.revision_tags import tag_service, tag_webhook
 from istio_mesh.values import base_values, cni_values, gateway_values, istiod_values, ztunnel_values
 
@@ -68,6 +69,8 @@ class MeshPlan:
     """Terraform ``check`` blocks on the live mesh (``healthChecks``)."""
     retirements: tuple[RetirementGuard, ...] = ()
     """Revisions this apply removes (``retiredRevisions``)."""
+    kiali: HelmReleaseItem | None = None
+    """Kiali (``observability.kiali``), after the default revision's istiod."""
 
     @property
     def releases(self) -> tuple[HelmReleaseItem, ...]:
@@ -261,6 +264,34 @@ def _gateway(
     )
 
 
+KIALI_RELEASE = "kiali"
+
+
+def _kiali(config: MeshConfig, istiod: HelmReleaseItem) -> HelmReleaseItem | None:
+    """Kiali's own chart (kiali-server), after ``istiod``: Kiali reads istiod's
+    debug endpoints from its first start. In the root namespace, the one
+    istiod authorizes for every debug endpoint since Istio 1.29. Waited for and
+    atomic like every release."""
+    settings = config.observability
+    if settings is None or not settings.kiali.enabled:
+        return None
+    helm = config.helm
+    return HelmReleaseItem(
+        name=KIALI_RELEASE,
+        component="kiali",
+        chart="kiali-server",
+        repository=settings.kiali.repository,
+        version=settings.kiali.resolved_version(istiod.version),
+        namespace=config.istio_namespace,
+        values=kiali_values(config),
+        wait=True,
+        timeout_seconds=helm.timeout_seconds,
+        atomic=helm.atomic,
+        max_history=helm.max_history,
+        after=(istiod.address,),
+    )
+
+
 def mesh_plan(config: MeshConfig) -> MeshPlan:
     """Every object of the mesh stack for ``config``, in creation order."""
     ambient = config.istio.profile == "ambient"
@@ -322,6 +353,9 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
         _gateway(config, gateway, istiods, tags) for gateway in config.gateways if gateway.api == "chart"
     )
     items += gateways
+    default_istiod = istiods[chosen.revision] if chosen is not None else next(iter(istiods.values()))
+    kiali = _kiali(config, default_istiod)
+    items += [kiali] if kiali is not None else []
     return MeshPlan(
         items=tuple(items),
         base=base,
@@ -340,4 +374,5 @@ def mesh_plan(config: MeshConfig) -> MeshPlan:
             tag_addresses=[item.webhook.address for item in tags.values()],
         ),
         retirements=retirement_guards(config),
+        kiali=kiali,
     )

@@ -21,6 +21,7 @@ from istio_mesh.policy.egress import egress_manifests
 from istio_mesh.policy.gateway_api import gateway_api_gateways, gateway_manifest, http_route_manifest
 from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication, waypoint
 from istio_mesh.policy.multicluster import multicluster_manifests
+from istio_mesh.policy.observability import observability_manifests
 from istio_mesh.policy.sidecars import sidecar_manifests
 from istio_mesh.policy.telemetry import monitor_manifests, telemetry_manifests
 
@@ -48,6 +49,10 @@ class PoliciesPlan:
     monitors: tuple[ManifestItem, ...] = ()
     """prometheus-operator's PodMonitor and ServiceMonitor, when enabled: the
     cluster must have their CRDs (this library does not install them)."""
+    observability: tuple[ManifestItem, ...] = ()
+    """The ``observability:`` section's monitors, alert rules (prometheus-operator's
+    CRDs must exist: the config says so with ``prometheusOperator: installed``)
+    and dashboard ConfigMaps."""
     gateway_api: tuple[ManifestItem, ...] = ()
     """Gateway API ingress (``api: gateway-api``): each Gateway, then its
     HTTPRoutes (after it). Their namespace, when nothing else creates it, is
@@ -73,6 +78,7 @@ class PoliciesPlan:
             *self.cross_network,
             *self.telemetry,
             *self.monitors,
+            *self.observability,
             *self.gateway_api,
         )
 
@@ -176,5 +182,6 @@ def policies_plan(config: MeshConfig) -> PoliciesPlan:
         cross_network=place.manifests(multicluster_manifests(config)),
         telemetry=place.manifests(telemetry_manifests(config)),
         monitors=place.manifests(monitor_manifests(config)),
+        observability=place.manifests(observability_manifests(config)),
         gateway_api=_gateway_api(config, place),
     )
