@@ -245,7 +245,7 @@ EXPECTED = {
         "fix: use token, or header behind an authenticating proxy"),
     "observability-version-mismatch": (
         "warning [observability-version-mismatch] observability: ships Istio 1.30.3's dashboards "
-        "and metric list, but the mesh runs Istio 1.29: panels and alerts may name metrics that "
+        "and metric list, but the mesh runs Istio 1.31: panels and alerts may name metrics that "
         "release does not emit",
         "fix: run Istio 1.30, or review the dashboards and rules against your release "
         "(docs/observability.md)"),

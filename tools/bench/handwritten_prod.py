@@ -109,13 +109,17 @@ def build_stack(t: ModuleType, app: Any, name: str, doc: dict[str, Any]) -> None
                 lifecycle["precondition"] = [t.Precondition(**p) for p in lifecycle["precondition"]]
             fields["lifecycle"] = t.TerraformResourceLifecycle(**lifecycle)
         if kind == "terraform_data":
-            value = fields.pop("input")
+            value = fields.pop("input", None)
             resource = t.TerraformResource(
                 stack, address, terraform_resource_type="terraform_data", **fields)
-            resource.add_override("input", value)
+            if value is not None:
+                resource.add_override("input", value)
         else:
             resource = RESOURCES[kind](t)(stack, address, **fields)
         created_resources[f"{kind}.{address}"] = resource
+    for check, block in doc.get("check", {}).items():
+        # Terraform check blocks have no construct; cdktf writes them as overrides.
+        stack.add_override(f"check.{check}", block)
     for output, spec in doc.get("output", {}).items():
         created_output = t.TerraformOutput(
             stack, output, value=spec["value"], description=spec["description"], static_id=True)
