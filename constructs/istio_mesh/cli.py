@@ -9,6 +9,7 @@ an existing ``cdktf.out`` as it was.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -47,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     read as a failure.
     """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
+    try:  # the toolchain ISTIO_MESH_TOOLCHAIN names, or the one installed
+        importlib.import_module("istio_mesh.toolchain")
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
         configs = load_configs(paths)
