@@ -12,16 +12,23 @@ does the same for the cdktf CLI.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from cli_output import CDKTN_CLI, TOOLCHAIN_ENV, cli_env, expected_marks, failure, marks, run
+from cli_output import (
+    CDKTN_CLI,
+    TOOLCHAIN_ENV,
+    Ran,
+    assert_contradiction_refused,
+    assert_listed,
+    assert_wrote,
+    cli_env,
+    failure,
+    run,
+)
 from conftest import Synth
-
-Ran = tuple[subprocess.CompletedProcess[str], Synth]
 
 
 def _make_env() -> dict[str, str]:
@@ -50,33 +57,20 @@ def bare_cdktn_synth(tmp_path_factory: pytest.TempPathFactory) -> Ran:
 
 
 def test_make_cdktn_synth_writes_the_cdk_terrain_paths_output(make_cdktn_synth: Ran) -> None:
-    result, synth = make_cdktn_synth
-    assert result.returncode == 0, failure(result)
-    assert "scripts/cdktn synth" in result.stdout  # the recipe is the documented command
-    assert marks(synth) == expected_marks("cdktn")
+    assert_wrote(make_cdktn_synth, "cdktn")
+    assert "scripts/cdktn synth" in make_cdktn_synth[0].stdout  # the documented command
 
 
 def test_scripts_cdktn_list_lists_the_stacks_it_synthesized_on_cdk_terrain(cdktn_list: Ran) -> None:
-    result, synth = cdktn_list
-    assert result.returncode == 0, failure(result)
-    assert synth.stack_names() == ["dev-mesh", "dev-policies"]
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("dev-")]
-    assert listed == ["dev-mesh", "dev-policies"]
-    assert marks(synth) == expected_marks("cdktn")
+    assert_listed(cdktn_list, "cdktn")
 
 
 def test_the_bare_cdktn_cli_needs_no_variable(bare_cdktn_synth: Ran) -> None:
-    result, synth = bare_cdktn_synth
-    assert result.returncode == 0, failure(result)
-    assert marks(synth) == expected_marks("cdktn")
+    assert_wrote(bare_cdktn_synth, "cdktn")
 
 
 def test_a_choice_the_cdktn_cli_contradicts_stops_before_synthesizing(tmp_path: Path) -> None:
-    out = tmp_path / "cdktf.out"
-    result = run([str(CDKTN_CLI), "synth", "--output", str(out)], cli_env(**{TOOLCHAIN_ENV: "cdktf"}))
-    assert result.returncode != 0
-    assert "ISTIO_MESH_TOOLCHAIN=cdktf, but the cdktn CLI started this app" in result.stdout + result.stderr
-    assert not (out / "manifest.json").exists()
+    assert_contradiction_refused([str(CDKTN_CLI)], "cdktn", "cdktf", tmp_path / "cdktf.out")
 
 
 def test_scripts_cdktn_refuses_a_variable_naming_cdktf() -> None:

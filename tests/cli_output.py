@@ -79,3 +79,34 @@ def marks(synth: Synth) -> dict[str, Any]:
 
 def failure(result: subprocess.CompletedProcess[str]) -> str:
     return f"exit {result.returncode}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
+
+
+Ran = tuple[subprocess.CompletedProcess[str], Synth]
+"""A CLI command's result and the output directory it wrote."""
+
+STACKS = ["dev-mesh", "dev-policies"]
+"""The stacks of :data:`CONFIG`."""
+
+
+def assert_wrote(ran: Ran, toolchain: str) -> None:
+    """The command succeeded and wrote ``toolchain``'s output."""
+    result, synth = ran
+    assert result.returncode == 0, failure(result)
+    assert synth.stack_names() == STACKS
+    assert marks(synth) == expected_marks(toolchain)
+
+
+def assert_listed(ran: Ran, toolchain: str) -> None:
+    """A ``list`` command printed the stacks it synthesized, on ``toolchain``."""
+    assert_wrote(ran, toolchain)
+    listed = [line.split()[0] for line in ran[0].stdout.splitlines() if line.startswith("dev-")]
+    assert listed == STACKS
+
+
+def assert_contradiction_refused(cli: Sequence[str], name: str, wanted: str, outdir: Path) -> None:
+    """``cli synth`` (the ``name`` CLI) under ``ISTIO_MESH_TOOLCHAIN=wanted``,
+    the other toolchain: the app stops, saying why, and nothing is written."""
+    result = run([*cli, "synth", "--output", str(outdir)], cli_env(**{TOOLCHAIN_ENV: wanted}))
+    assert result.returncode != 0
+    assert f"{TOOLCHAIN_ENV}={wanted}, but the {name} CLI started this app" in result.stdout + result.stderr
+    assert not (outdir / "manifest.json").exists()

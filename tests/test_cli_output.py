@@ -16,10 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from cli_output import TOOLCHAIN_ENV, cli_env, expected_marks, failure, marks, run
+from cli_output import (
+    TOOLCHAIN_ENV,
+    Ran,
+    assert_contradiction_refused,
+    assert_listed,
+    assert_wrote,
+    cli_env,
+    failure,
+    run,
+)
 from conftest import REPO, Synth
-
-Ran = tuple[subprocess.CompletedProcess[str], Synth]
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +42,15 @@ def cdktf_list(tmp_path_factory: pytest.TempPathFactory) -> Ran:
 
 
 def test_npx_cdktf_synth_writes_the_default_paths_output(cdktf_synth: Ran) -> None:
-    result, synth = cdktf_synth
-    assert result.returncode == 0, failure(result)
-    assert marks(synth) == expected_marks("cdktf")
+    assert_wrote(cdktf_synth, "cdktf")
 
 
 def test_npx_cdktf_list_lists_the_stacks_it_synthesized_on_the_default_path(cdktf_list: Ran) -> None:
-    result, synth = cdktf_list
-    assert result.returncode == 0, failure(result)
-    assert synth.stack_names() == ["dev-mesh", "dev-policies"]
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("dev-")]
-    assert listed == ["dev-mesh", "dev-policies"]
-    assert marks(synth) == expected_marks("cdktf")
+    assert_listed(cdktf_list, "cdktf")
 
 
 def test_a_choice_the_cli_contradicts_stops_before_synthesizing(tmp_path: Path) -> None:
-    out = tmp_path / "cdktf.out"
-    result = run(["npx", "cdktf", "synth", "--output", str(out)], cli_env(**{TOOLCHAIN_ENV: "cdktn"}))
-    assert result.returncode != 0
-    assert "ISTIO_MESH_TOOLCHAIN=cdktn, but the cdktf CLI started this app" in result.stdout + result.stderr
-    assert not (out / "manifest.json").exists()
+    assert_contradiction_refused(["npx", "cdktf"], "cdktf", "cdktn", tmp_path / "cdktf.out")
 
 
 def test_a_toolchain_that_does_not_exist_is_refused() -> None:
