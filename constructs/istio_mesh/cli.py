@@ -9,6 +9,7 @@ an existing ``cdktf.out`` as it was.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 from istio_mesh.output import SYNTH_WRITER, OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
 from istio_mesh.owned_output import OutputRefused, vet
-from istio_mesh.runtime.fast_path import enable as enable_fast_path
 from istio_mesh.runtime.teardown import exit_without_teardown
 from istio_mesh.upgrades import skipped_minor_warnings
 
@@ -49,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     read as a failure.
     """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
+    try:  # the toolchain ISTIO_MESH_TOOLCHAIN names, or the one installed
+        importlib.import_module("istio_mesh.toolchain")
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
         configs = load_configs(paths)
@@ -64,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported only now: starting the jsii runtime costs a second or more, and
     # a config error should be reported without paying it.
     quiet_cdktf_deprecation()
+    from istio_mesh.runtime.fast_path import enable as enable_fast_path  # reads the toolchain checked above
+
     enable_fast_path()
     from istio_mesh.app import build_app
 

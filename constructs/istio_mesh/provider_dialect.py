@@ -16,9 +16,15 @@ both handled here (docs/toolchain.md lists what was checked):
   3.2.1), and Terraform's JSON syntax reads a block from an object or an
   array, so only the brackets differ.
 - The provider requirement: cdktf's bindings pin the exact version they were
-  generated from (``3.1.1``, ``2.38.0``); on CDK Terrain we ask for the
-  bindings' minor series and newer patches (``~> 3.3``, ``~> 3.4``), since a
-  pin to one patch would keep fixes out.
+  generated from (``3.1.1``, ``2.38.0``: each package's generator metadata,
+  ``providerVersion``). On CDK Terrain the stacks ask for the patch releases
+  of the version the bindings were generated from (helm 3.3.0, kubernetes
+  3.4.0): ``~> 3.3.0`` is ``>= 3.3.0, < 3.4.0`` and ``~> 3.4.0`` is
+  ``>= 3.4.0, < 3.5.0``. Patch releases keep the schema the bindings were
+  generated from; a new minor version can add or change arguments, and
+  nothing here has checked the JSON against it, so ``terraform init
+  -upgrade`` must not take one. A new binding release moves these with it
+  (tests/test_toolchain.py reads the bound version from the packages).
 
 One difference is CDK Terrain's, not a provider's: cdktn checks at synthesis
 that every feature used is supported by the Terraform versions the project
@@ -61,7 +67,7 @@ class ProviderDialect:
 DIALECTS: dict[str, ProviderDialect] = {
     "cdktf": ProviderDialect(),
     "cdktn": ProviderDialect(
-        version_constraints={"helm": "~> 3.3", "kubernetes": "~> 3.4"},
+        version_constraints={"helm": "~> 3.3.0", "kubernetes": "~> 3.4.0"},
         namespace_metadata_is_list=True,
         # Terraform 1.11 brought write-only attributes and ephemeral values;
         # OpenTofu has them from 1.11 too.

@@ -25,7 +25,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from istio_mesh.runtime.bindings import BINDING_MODULES, module_names
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS, ToolchainError
 
 _CORE, _HELM, _KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 
@@ -129,6 +129,14 @@ else:
     SecretV1 = _k8s_secret_v1.SecretV1
     SecretV1Metadata = _k8s_secret_v1.SecretV1Metadata
     Construct = _constructs.Construct
+    # The toolchain chosen (istio_mesh.toolchain) is the one whose classes the
+    # stacks are built from, or the run stops here: the other one's output
+    # pins other provider versions.
+    if App.__module__.partition(".")[0] != _CORE or NamespaceV1.__module__.partition(".")[0] != _KUBERNETES:
+        raise ToolchainError(
+            f"{TOOLCHAIN} was chosen, but the bindings loaded are {App.__module__} and "
+            f"{NamespaceV1.__module__}"
+        )
 
 __all__ = [
     "TOOLCHAIN",

@@ -71,12 +71,12 @@ def binding_packages() -> list[str]:
     """The CDK core and provider packages of the installed toolchain (cdktf or
     its fork cdktn), the ones a plain program imports whole; read from
     ``istio_mesh/toolchain.py`` (standard library only), as ``terraform.py``
-    reads them."""
+    reads them (ISTIO_MESH_TOOLCHAIN, else the first installed)."""
     spec = importlib.util.spec_from_file_location("bench_toolchain", TOOLCHAIN_PY)
     assert spec is not None and spec.loader is not None
     toolchain = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(toolchain)
-    return list(toolchain.TOOLCHAINS[toolchain.installed_toolchain()])
+    return list(toolchain.TOOLCHAINS[toolchain.chosen_toolchain()])
 
 
 @dataclass(frozen=True)
