@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from istio_mesh.admission import admission_problems, export_problems, load_admitted_configs
 from istio_mesh.config.errors import ConfigError
-from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, ConfigErrors, select_config_paths
 from istio_mesh.export import DEFAULT_OUT, argocd_export, write_exports
 from istio_mesh.lint.engine import EXIT_CONFIG_ERROR, format_report, lint_paths
 from istio_mesh.plan import cluster_plan
@@ -55,13 +56,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_argocd(out: Path) -> int:
-    """Load every selected config first, so a bad one writes nothing."""
+    """Load and check every selected config and every Application first, so a
+    bad one writes nothing."""
     try:
-        configs = load_configs(select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV)))
+        configs = load_admitted_configs(select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV)))
+        exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
+        refused = [ConfigError(f"export of {e.cluster}", problems)
+                   for e in exports if (problems := export_problems(e))]
+        if refused:
+            raise ConfigErrors(refused)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
     written = write_exports(exports, out)
     names = ", ".join(e.cluster for e in exports)
     print(f"exported {len(written)} files for {names} to {out}", file=sys.stderr)
@@ -78,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    report = lint_paths(paths)
+    report = lint_paths(paths, admit=admission_problems)
     for error in report.config_errors:
         print(f"error: invalid mesh config\n{error}", file=sys.stderr)
     print(format_report(report), end="")

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from istio_mesh.config.errors import ConfigError
-from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+from istio_mesh.admission import load_admitted_configs
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, select_config_paths
 from istio_mesh.output import OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
 from istio_mesh.process_lifetime import exit_without_teardown, loading_bindings
 from istio_mesh.upgrades import skipped_minor_warnings
@@ -49,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
-        configs = load_configs(paths)
+        # Every object the configs produce is checked against its API's
+        # rules here, before the jsii runtime starts or a byte is written.
+        configs = load_admitted_configs(paths)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

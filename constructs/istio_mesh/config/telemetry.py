@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from istio_mesh.apirules.cel import syntax_problem
 from istio_mesh.config import names
 from istio_mesh.config.base import DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
@@ -49,6 +50,16 @@ def _service(value: str) -> str:
 
 
 _DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+", re.ASCII)
+
+
+def _cel_expression(value: str) -> str:
+    """Istio hands an access-log filter to Envoy as a CEL expression; one
+    that does not parse cannot filter as meant, and only shows at runtime,
+    so it is refused here."""
+    problem = syntax_problem(value)
+    if problem:
+        raise ValueError(f"{problem}; write a CEL expression such as 'response.code >= 400'")
+    return value
 
 
 def _duration(value: str) -> str:
@@ -255,7 +266,7 @@ class AccessLoggingPolicy(MeshModel):
         ),
     )
     disabled: bool | None = Field(default=None, description="true: no access logs here.")
-    filter: str | None = Field(
+    filter: Annotated[str, AfterValidator(_cel_expression)] | None = Field(
         default=None,
         min_length=1,
         description="CEL expression: log only matching requests, e.g. 'response.code >= 400'.",
