@@ -9,13 +9,14 @@ the entry (or section) that produced them, with the object field after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from dataclasses import field as default
 
 from istio_mesh.config.errors import format_path
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.config.objects import Identity, identity
+from istio_mesh.config.objects import Identity
 from istio_mesh.plan import ClusterPlan, HelmReleaseItem, Item, ManifestItem, NamespaceItem
 from istio_mesh.policy.gateway_api import gateway_manifest, http_route_manifest
 from istio_mesh.policy.telemetry import telemetry_manifests
@@ -24,6 +25,14 @@ Path = tuple[str | int, ...]
 Translate = Callable[[Path], Path | None]
 """An object field path -> the config field below the entry, or None when
 the object field has no config field of its own."""
+
+
+def identity(manifest: Mapping[str, Any]) -> Identity:
+    """Which Kubernetes object a manifest is; a cluster-scoped one has the
+    namespace ``""``."""
+    group = str(manifest["apiVersion"]).rpartition("/")[0]
+    metadata = manifest["metadata"]
+    return group, str(manifest["kind"]), str(metadata.get("namespace", "")), str(metadata["name"])
 
 
 def _none(_: Path) -> Path | None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from istio_mesh.admission.origins import Origin, item_origin, manifest_origins
+from istio_mesh.admission.origins import Origin, identity, item_origin, manifest_origins
 from istio_mesh.config.gateway_api import ISTIO_GATEWAY_CLASS
 from istio_mesh.config.models import MeshConfig
-from istio_mesh.config.objects import Identity, identity
+from istio_mesh.config.objects import Identity
 from istio_mesh.plan import ClusterPlan, Item, ManifestItem
 
 _WORKLOAD_KINDS = (("apps", "Deployment"), ("", "Service"), ("", "ServiceAccount"))
@@ -56,6 +56,11 @@ def _stack_items(plan: ClusterPlan) -> Iterator[tuple[str, tuple[Item, ...]]]:
     yield "policies", plan.policies.items
 
 
+def _one_object(items: list[Item]) -> bool:
+    return all(isinstance(i, ManifestItem) for i in items) and len(
+        {identity(i.manifest) for i in items if isinstance(i, ManifestItem)}) == 1
+
+
 def address_clashes(config: MeshConfig, plan: ClusterPlan) -> list[str]:
     """Two plan items of one stack at one Terraform address."""
     typed = manifest_origins(config)
@@ -65,8 +70,8 @@ def address_clashes(config: MeshConfig, plan: ClusterPlan) -> list[str]:
         for item in items:
             by_address.setdefault(item.address, []).append(item)
         for address, same in by_address.items():
-            if len(same) < 2:
-                continue
+            if len(same) < 2 or _one_object(same):
+                continue  # one object twice: object_clashes names both entries
             fields: list[str] = []
             for item in same:
                 fields += [_field(o) for o in item_origin(config, item, typed) if _field(o) not in fields]

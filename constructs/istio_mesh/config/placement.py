@@ -48,7 +48,7 @@ def _rollout_amount(value: object) -> int | str:
     if isinstance(value, str) and _PERCENT.fullmatch(value):
         return value
     raise ValueError(
-        "must be a number of pods (0 or more) or a percentage such as '25%'"
+        "must be a number of pods (0 or more) or a percentage, e.g. 1 or '25%'"
     )
 
 
