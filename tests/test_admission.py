@@ -339,3 +339,23 @@ def test_a_refused_config_exits_2_naming_both_fields_and_writes_nothing(
     assert ("config/edge.yaml: gateways[0].routes[0]: produces HTTPRoute shop/storefront "
             "(gateway.networking.k8s.io), as gateways[1].routes[0] does") in result.stderr
     assert _digest(refused_project) == before
+
+
+def test_an_exported_application_is_held_to_argo_cds_crd() -> None:
+    from istio_mesh.admission import export_problems
+    from istio_mesh.admission.objects import refusals
+    from istio_mesh.admission.origins import Origin
+    from istio_mesh.export import argocd_export
+    from istio_mesh.plan import cluster_plan
+
+    config = parse_config((FIXTURES / "full" / "gateway-api-ingress.yaml").read_text(), "test.yaml")
+    export = argocd_export("edge", config, cluster_plan(config))
+    assert export_problems(export) == []
+    application = copy.deepcopy(dict(next(iter(export.applications.values()))))
+    application["spec"]["syncPolicy"] = {"automated": "yes"}
+    application["spec"]["sourse"] = {}
+    lines = list(refusals(application, Origin(("gitops",)), istio_version="1.30.3", channel="standard"))
+    assert any(line.startswith("gitops: got 'yes'; the Application it produces at "
+                               "spec.syncPolicy.automated would be refused by the Argo CD CRD: "
+                               "must be of type object") for line in lines), lines
+    assert any("'sourse' was unexpected" in line for line in lines), lines
