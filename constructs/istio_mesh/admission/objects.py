@@ -4,6 +4,8 @@ server's defaulting, as at apply."""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -19,16 +21,24 @@ Problem = tuple[tuple[str | int, ...], str]
 def crd_problems(manifest: Mapping[str, Any], *, istio_version: str, channel: str) -> tuple[str, list[Problem]]:
     """(whose CRD, [(object path, message)]) for ``manifest``; no problems
     when no shipped CRD serves its kind (a built-in kind, or one the cluster
-    must bring, such as prometheus-operator's)."""
+    must bring, such as prometheus-operator's). An object several configs
+    produce alike (a root namespace's PeerAuthentication) is checked once."""
+    source, found = _crd_problems(json.dumps(manifest, sort_keys=True), istio_version, channel)
+    return source, list(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _crd_problems(text: str, istio_version: str, channel: str) -> tuple[str, tuple[Problem, ...]]:
+    manifest = json.loads(text)
     served = served_schema(str(manifest["apiVersion"]), str(manifest["kind"]),
                            istio_version=istio_version, channel=channel)
     if served is None:
-        return "", []
+        return "", ()
     found: list[Problem] = list(schema_problems(served.schema, manifest))
     if not found and served.rules:
-        defaulted = with_defaults(served.schema, dict(manifest))
+        defaulted = with_defaults(served.schema, manifest)
         found += [(v.path, v.message) for v in violations(list(served.rules), served.schema, defaulted)]
-    return served.source, found
+    return served.source, tuple(found)
 
 
 def value_at(manifest: Any, path: tuple[str | int, ...]) -> Any:

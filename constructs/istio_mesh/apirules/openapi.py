@@ -8,8 +8,6 @@ defaulting is applied before the CEL rules run, as it does.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,14 +43,17 @@ def object_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-@functools.cache
-def _validator(schema_json: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(object_schema(json.loads(schema_json)))
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], jsonschema.Draft7Validator]] = {}
 
 
 def validator(schema: Mapping[str, Any]) -> jsonschema.Draft7Validator:
-    """A validator for ``schema``, built once per process per schema."""
-    return _validator(json.dumps(schema, sort_keys=True))
+    """A validator for ``schema``, built once per process per schema object
+    (the CRD readers hand out one object per served version)."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft7Validator(object_schema(schema)))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
 
 
 def _message(error: jsonschema.ValidationError) -> str:
