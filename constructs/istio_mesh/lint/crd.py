@@ -3,7 +3,9 @@
 One difference on purpose: the API server silently prunes fields a schema
 does not declare, which would hide a misspelt policy field, so here every
 object with declared properties refuses unknown ones unless the CRD says it
-preserves them. CEL rules (x-kubernetes-validations) are not evaluated.
+preserves them. CEL rules (x-kubernetes-validations) are not evaluated here:
+:mod:`istio_mesh.admission` evaluates them for every generated object, and
+``check`` runs it before the linter.
 """
 
 from __future__ import annotations
