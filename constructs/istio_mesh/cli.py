@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from istio_mesh.admission import load_admitted_configs
 from istio_mesh.config.errors import ConfigError
-from istio_mesh.admission import check_configs
-from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs_with_sources, select_config_paths
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, select_config_paths
 from istio_mesh.output import OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
 from istio_mesh.process_lifetime import exit_without_teardown, loading_bindings
 from istio_mesh.upgrades import skipped_minor_warnings
@@ -51,25 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
-        configs, sources = load_configs_with_sources(paths)
+        # Every object the configs produce is checked against its API's rules
+        # (istio_mesh.admission) before the jsii runtime starts.
+        configs = load_admitted_configs(paths)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     # Imported only now: starting the jsii runtime costs a second or more, and
-    # a config error should be reported without paying it. Every object the
-    # configs produce is checked against its API's rules (istio_mesh.admission)
-    # meanwhile, in a thread: the start mostly waits on node, so the check
-    # costs the synthesis next to nothing. Nothing is written before it passed.
+    # a config error should be reported without paying it.
     quiet_cdktf_deprecation()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="admission") as pool:
-        admitted = pool.submit(check_configs, configs, sources)
-        with loading_bindings():
-            from istio_mesh.app import build_app
-        try:
-            admitted.result()
-        except ConfigError as exc:
-            print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
-            return EXIT_CONFIG_ERROR
+    with loading_bindings():
+        from istio_mesh.app import build_app
 
     outdir = target_outdir()
     try:
