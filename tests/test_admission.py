@@ -166,6 +166,9 @@ REFUSED = [
     pytest.param(_telemetry({"namespaces": {"shop": {"accessLogging": {"filter": "a b"}}}}),
                  ["mesh.telemetry.namespaces.shop.accessLogging.filter: got 'a b'",
                   "not a CEL expression"], id="access-log-filter-override"),
+    pytest.param(_telemetry({"prometheusOperator": {"enabled": True, "interval": "30s1m"}}),
+                 ["mesh.telemetry.prometheusOperator.interval: got '30s1m'", "from the largest down"],
+                 id="scrape-interval-units-out-of-order"),
     pytest.param(_ztunnel_rollout({"maxSurge": 1, "maxUnavailable": 1}),
                  ["ztunnel.placement.rollout.maxSurge: got 1 with maxUnavailable 1",
                   "one of them must be 0"], id="daemonset-surge-and-unavailable"),
@@ -270,6 +273,8 @@ ACCEPTED = [
     pytest.param(_telemetry({"accessLogging": {
         "filter": "response.code >= 400 && request.headers['x-debug'] == 'on'"}}), id="access-log-filter"),
     pytest.param(_rename_gateway("g" * 57), id="gateway-service-name-63"),
+    pytest.param(_telemetry({"prometheusOperator": {"enabled": True, "interval": "1h30m15s500ms"}}),
+                 id="scrape-interval-every-unit"),
 ]
 
 

@@ -49,7 +49,11 @@ def _service(value: str) -> str:
     return value
 
 
-_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+", re.ASCII)
+_DURATION = re.compile(
+    r"0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?", re.ASCII
+)
+"""prometheus-operator's Duration (the monitors' CRD pattern): units from the
+largest down, each at most once, or a bare 0."""
 
 
 def _cel_expression(value: str) -> str:
@@ -64,8 +68,11 @@ def _cel_expression(value: str) -> str:
 
 def _duration(value: str) -> str:
     """A Prometheus duration, as the monitors' CRDs require."""
-    if not _DURATION.fullmatch(value):
-        raise ValueError("must be a Prometheus duration such as '15s', '1m' or '1m30s'")
+    if not value or not _DURATION.fullmatch(value):
+        raise ValueError(
+            "must be a Prometheus duration such as '15s', '1m' or '1m30s' (units y, w, d, h, "
+            "m, s, ms from the largest down, each once)"
+        )
     return value
 
 
