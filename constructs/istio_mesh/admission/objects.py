@@ -54,8 +54,8 @@ def value_at(manifest: Any, path: tuple[str | int, ...]) -> Any:
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, (list, tuple, dict)):
-        return f"{len(value)} {'entries' if isinstance(value, dict) else 'items'}"
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} items"
     return shown(value)
 
 
@@ -73,6 +73,5 @@ def refusals(manifest: Mapping[str, Any], origin: Origin, *, istio_version: str,
         value = value_at(config(), at) if config is not None and at is not None else None
         if value is None:
             value = value_at(manifest, path) if path else None
-        got = f"got {_shown(value)}; " if value is not None else ""
-        yield (f"{field}: {got}the {kind} it produces{where} would be refused by the "
-               f"{source} CRD: {message}")
+        got = f"got {_shown(value)}; " if value is not None and not isinstance(value, Mapping) else ""
+        yield f"{field}: {got}the {kind} it produces{where} breaks the {source} CRD: {message}"

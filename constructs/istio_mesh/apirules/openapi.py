@@ -73,6 +73,11 @@ def _message(error: jsonschema.ValidationError) -> str:
     }
     if keyword in wording:
         return wording[str(keyword)]
+    if keyword == "additionalProperties" and isinstance(error.instance, Mapping):
+        declared = error.schema.get("properties") or {}
+        unknown = sorted(str(k) for k in error.instance if k not in declared)
+        return (f"unknown field {', '.join(map(repr, unknown))} (the API server would drop "
+                f"it silently)")
     text = error.message
     return text if len(text) <= 200 else text[:197] + "..."
 
