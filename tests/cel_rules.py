@@ -1,27 +1,26 @@
 """The CEL rules (``x-kubernetes-validations``) of Istio's real CRDs,
 evaluated as the API server would at apply.
 
-cel-python evaluates standard CEL. The rules also call functions of the
-Kubernetes CEL environment, which are supplied here: ``substring`` (cel-go's
-strings extension) and ``url``/``isURL``/``getScheme`` (Kubernetes' URL
-library). A rule is checked at every value its schema node describes (walking
-``properties``, ``additionalProperties`` and ``items`` together with the
-object), with ``self`` bound to that value; a rule that does not evaluate to
+The rules are read here from the vendored CRD file (not from the package's
+data); each is compiled by the package's Kubernetes CEL environment
+(:func:`istio_mesh.apirules.cel.program`: cel-python plus the Kubernetes
+functions the rules call, such as ``substring`` and ``url``). A rule is
+checked at every value its schema node describes (walking ``properties``,
+``additionalProperties`` and ``items`` together with the object), with ``self`` bound to that value; a rule that does not evaluate to
 true, or fails to evaluate, is a violation, as for the API server.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import celpy
 from celpy import celtypes
 
+from istio_mesh.apirules.cel import program
 from istio_reference import crds
 
 
@@ -43,38 +42,6 @@ class Violation:
     path: str
     message: str
     rule: str
-
-
-class _Url(celtypes.StringType):
-    """What ``url(s)`` returns: a string that knows it is a URL."""
-
-
-def _substring(text: Any, start: Any, end: Any = None) -> celtypes.StringType:
-    low, high = int(start), len(text) if end is None else int(end)
-    if not 0 <= low <= high <= len(text):
-        raise ValueError(f"substring({low}, {high}) out of range for {text!r}")
-    return celtypes.StringType(str(text)[low:high])
-
-
-def _is_url(text: Any) -> celtypes.BoolType:
-    # Kubernetes' isURL: Go's url.Parse accepts it (an absolute URL here).
-    parts = urlsplit(str(text))
-    return celtypes.BoolType(bool(parts.scheme) and not any(c.isspace() for c in str(text)))
-
-
-def _url(text: Any) -> _Url:
-    if not _is_url(text):
-        raise ValueError(f"not a URL: {text!r}")
-    return _Url(str(text))
-
-
-def _get_scheme(url: Any) -> celtypes.StringType:
-    return celtypes.StringType(urlsplit(str(url)).scheme)
-
-
-KUBERNETES_FUNCTIONS = {
-    "substring": _substring, "isURL": _is_url, "url": _url, "getScheme": _get_scheme,
-}
 
 
 def rules(reference: Path, group: str, kind: str, version: str) -> list[Rule]:
@@ -105,12 +72,6 @@ def schema_rules(schema: Mapping[str, Any], kind: str, version: str) -> list[Rul
     return found
 
 
-@functools.cache
-def _program(rule: str) -> Any:
-    environment = celpy.Environment()
-    return environment.program(environment.compile(rule), functions=KUBERNETES_FUNCTIONS)
-
-
 def _values_at(value: Any, schema_path: tuple[str, ...], where: str = "") -> Iterator[tuple[str, Any]]:
     """The object's values that a schema node at ``schema_path`` describes."""
     if not schema_path:
@@ -131,7 +92,7 @@ def evaluate(rule: Rule, manifest: Mapping[str, Any]) -> Iterator[Violation]:
     """Violations of ``rule`` anywhere in ``manifest``."""
     for where, value in _values_at(manifest, rule.schema_path):
         try:
-            result = _program(rule.rule).evaluate({"self": celpy.json_to_cel(value)})
+            result = program(rule.rule).evaluate({"self": celpy.json_to_cel(value)})
         except Exception as exc:  # an evaluation error refuses the object too
             yield Violation(where, f"{rule.message} (evaluation failed: {exc})", rule.rule)
             continue

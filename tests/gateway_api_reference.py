@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from cel_rules import Rule, evaluate, schema_rules
+from istio_mesh.apirules.openapi import with_defaults
 from conftest import REPO
 from istio_reference import schema_problems
 
@@ -43,25 +44,11 @@ def _cel_rules(schema: Mapping[str, Any], kind: str, version: str) -> list[Rule]
     return [rule for rule in schema_rules(schema, kind, version) if "oldSelf" not in rule.rule]
 
 
-def with_defaults(schema: Mapping[str, Any], value: Any) -> Any:
-    """``value`` with the schema's ``default``s filled in, as the API server
-    does before it evaluates CEL rules (a rule may read a defaulted field,
-    such as a parentRef's ``group``)."""
-    if isinstance(value, Mapping):
-        declared = schema.get("properties") or {}
-        out = {key: with_defaults(declared.get(key, {}), sub) for key, sub in value.items()}
-        for key, sub in declared.items():
-            if key not in out and "default" in sub:
-                out[key] = with_defaults(sub, sub["default"])
-        return out
-    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        return [with_defaults(schema["items"], item) for item in value]
-    return value
-
-
 def gateway_api_problems(manifest: Mapping[str, Any], channel: str = "standard") -> list[str]:
     """Why the channel's real CRD would refuse ``manifest`` (or prune part of it); [] when accepted.
-    Beyond the schema: the CRDs' CEL rules, on the object after schema defaulting."""
+    Beyond the schema: the CRDs' CEL rules, on the object after schema defaulting
+    (the package's :func:`~istio_mesh.apirules.openapi.with_defaults`, the API
+    server's defaulting)."""
     problems, written = schema_problems(gateway_api_crds(channel), manifest, channel)
     if written is None:
         return problems

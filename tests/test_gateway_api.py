@@ -153,9 +153,10 @@ def error_for(text: str) -> str:
         ),
         pytest.param(
             "gatewayApi: {channel: experimental}\n" + GW + LISTENER
-            + "    routes: [{name: r, rules: [{service: s, port: 80, retry: {attempts: 2, codes: [404]}}]}]\n",
-            "test.yaml: gateways[0].routes[0].rules[0].retry.codes[0]: got 404; retried codes are 500 to 599",
-            id="retry-code-not-5xx",
+            + "    routes: [{name: r, rules: [{service: s, port: 80, retry: {attempts: 2, codes: [399]}}]}]\n",
+            "test.yaml: gateways[0].routes[0].rules[0].retry.codes[0]: got 399; the HTTPRoute CRD "
+            "retries codes 400 to 599",
+            id="retry-code-below-400",
         ),
         pytest.param(
             "gatewayApi: {crds: maybe}\n",

@@ -28,8 +28,7 @@ LABEL_NAME = ("the name must be at most 63 letters, digits, '-', '_' or '.', sta
               "with a letter or digit")
 LABEL_VALUE = ("a label value must be empty or at most 63 letters, digits, '-', '_' or '.', "
                "starting and ending with a letter or digit")
-AMOUNT = ("must be a number of pods (0 or more) or a percentage from '0%' to '100%', e.g. 1 or "
-          "'25%'")
+AMOUNT = "must be a number of pods (0 or more) or a percentage, e.g. 1 or '25%'"
 P = "config/prod.yaml: istiod.placement"
 
 
@@ -75,8 +74,9 @@ P = "config/prod.yaml: istiod.placement"
         pytest.param("istiod: {placement: {rollout: {maxSurge: 0, maxUnavailable: '0%'}}}",
                      f"{P}.rollout.maxUnavailable: is 0 and so is maxSurge: no pod could ever be "
                      "replaced; allow at least one of them", id="rollout-stuck"),
-        pytest.param("istiod: {placement: {rollout: {maxSurge: '101%', maxUnavailable: 1}}}",
-                     f"{P}.rollout.maxSurge: got '101%'; {AMOUNT}", id="percentage-above-100"),
+        pytest.param("istiod: {placement: {rollout: {maxSurge: 1, maxUnavailable: '101%'}}}",
+                     f"{P}.rollout.maxUnavailable: got '101%'; Kubernetes allows at most '100%'",
+                     id="unavailable-above-100-percent"),
         pytest.param("istiod: {placement: {rollout: {maxSurge: '25', maxUnavailable: 1}}}",
                      f"{P}.rollout.maxSurge: got '25'; {AMOUNT}", id="percentage-without-sign"),
         pytest.param("istiod: {placement: {rollout: {maxSurge: true, maxUnavailable: 1}}}",

@@ -259,7 +259,8 @@ def test_monitors_scrape_what_istio_documents(all_configs: dict[str, MeshConfig]
      "'opentelemetry-collector.observability.svc.cluster.local'"),
     ("mesh: {telemetry: {prometheusOperator: {interval: 15x}}}",
      "test.yaml: mesh.telemetry.prometheusOperator.interval: got '15x'; must be a Prometheus "
-     "duration such as '15s', '1m' or '1m30s'"),
+     "duration such as '15s', '1m' or '1m30s' (units y, w, d, h, m, s, ms from the largest "
+     "down, each once)"),
     (f"mesh: {{extensionProviders: [{otel('a')}, {otel('b')}], telemetry: {{tracing: {{providers: [a, b]}}}}}}",
      "test.yaml: mesh.telemetry.tracing.providers: got ['a', 'b']; Istio takes one tracing provider "
      "per Telemetry; name one"),

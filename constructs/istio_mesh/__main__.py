@@ -17,8 +17,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from istio_mesh.admission import admission_problems, export_problems, load_admitted_configs
 from istio_mesh.config.errors import ConfigError, shown_file
-from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, ConfigErrors, select_config_paths
 from istio_mesh.export import DEFAULT_OUT, argocd_export, export_writer, write_exports
 from istio_mesh.lint.engine import EXIT_CONFIG_ERROR, format_report, lint_paths
 from istio_mesh.lint.notes_report import upgrade_notes_report
@@ -64,18 +65,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_argocd(out: str) -> int:
-    """Load every selected config and vet the output folder first, so a bad
-    config or a folder the export does not own writes nothing. Success goes
-    to stdout, problems to stderr."""
+    """Load and check every selected config and every Application, and vet the
+    output folder first, so a bad config or a folder the export does not own
+    writes nothing. Success goes to stdout, problems to stderr."""
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
-        configs = load_configs(paths)
+        configs = load_admitted_configs(paths)
+        exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
+        refused = [ConfigError(f"export of {e.cluster}", problems)
+                   for e in exports if (problems := export_problems(e))]
+        if refused:
+            raise ConfigErrors(refused)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     try:
         vet(out, export_writer(paths))
-        exports = [argocd_export(name, config, cluster_plan(config)) for name, config in sorted(configs.items())]
         written = write_exports(exports, Path(out), inputs=paths)
     except OutputRefused as exc:
         print(f"error: output folder refused\n{exc}", file=sys.stderr)
@@ -98,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.old is not None and len(paths) != 1:
         print("error: --from compares two configs: name exactly one FILE after it", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    report = lint_paths(paths)
+    report = lint_paths(paths, admit=admission_problems)
     for error in report.config_errors:
         print(f"error: invalid mesh config\n{error}", file=sys.stderr)
     print(format_report(report), end="")

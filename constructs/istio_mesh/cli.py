@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from istio_mesh.admission import load_admitted_configs
 from istio_mesh.config.errors import ConfigError, shown_file
-from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
+from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, select_config_paths
 from istio_mesh.output import SYNTH_WRITER, OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
 from istio_mesh.owned_output import OutputRefused, vet
 from istio_mesh.runtime.teardown import exit_without_teardown
@@ -56,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     try:
         paths = select_config_paths(os.environ.get(CONFIG_SELECTOR_ENV))
-        configs = load_configs(paths)
+        # Every object the configs produce is checked against its API's rules
+        # (istio_mesh.admission) before the jsii runtime starts.
+        configs = load_admitted_configs(paths)
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

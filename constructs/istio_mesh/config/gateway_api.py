@@ -32,6 +32,23 @@ ISTIO_GATEWAY_CLASS = "istio"
 GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
 """The label Istio puts on the pods it deploys for a Gateway."""
 
+ISTIO_GATEWAY_PORTS = {
+    15000: "the gateway proxy's Envoy admin interface listens on it",
+    15001: "the proxy's outbound capture port",
+    15004: "the proxy's debug port",
+    15006: "the proxy's inbound capture port",
+    15008: "the proxy's HBONE tunnel port",
+    15009: "the proxy's HBONE tunnel port (ambient)",
+    15020: "the gateway pod serves its merged metrics on it",
+    15021: "Istio adds it to the gateway's Service as status-port (health checks)",
+    15053: "the proxy's DNS capture port",
+    15090: "the gateway pod serves Envoy's Prometheus metrics on it",
+}
+"""Ports the gateway pod Istio deploys for a Gateway already uses: Istio adds
+``status-port`` 15021 to the Service (``extractServicePorts`` in its
+deployment controller) and the proxy binds the others itself
+(``kube-gateway.yaml`` container ports; Istio's "Ports used by Istio")."""
+
 _PATH = re.compile(r"/[A-Za-z0-9/\-._~%!$&'()*+,;=:@]*")
 
 
@@ -45,7 +62,20 @@ def _route_path(value: str) -> str:
     return value
 
 
-HostName = Annotated[str, AfterValidator(names.host_name)]
+def _gateway_host_name(value: str) -> str:
+    """Gateway API's Hostname: a DNS name, optionally ``*.``-prefixed, and
+    never an IP address (the API's type says so; its CRD pattern cannot tell
+    ``10.0.0.1`` from a name, and Istio refuses the listener or route)."""
+    names.host_name(value)
+    if all(label.isdigit() for label in value.split(".")):
+        raise ValueError(
+            "Gateway API hostnames are DNS names, not IP addresses; leave it unset to "
+            "serve any host, or use a DNS name that resolves to the address"
+        )
+    return value
+
+
+HostName = Annotated[str, AfterValidator(_gateway_host_name)]
 RoutePath = Annotated[str, AfterValidator(_route_path)]
 SecretName = Annotated[str, AfterValidator(names.dns_subdomain)]
 
@@ -110,17 +140,25 @@ class GatewayListener(MeshModel):
 class RouteRetry(MeshModel):
     """Retries of a route rule (experimental channel only)."""
 
-    attempts: int = Field(ge=1, le=10, description="Retries after the first attempt.")
+    attempts: int = Field(
+        ge=0, le=2**31 - 1,
+        description="Retries after the first attempt (0: none), as HTTPRoute retry.attempts takes.",
+    )
     codes: tuple[int, ...] = Field(
         default=(),
-        description="HTTP status codes (500 to 599) that are retried. Empty: the implementation's default.",
+        description=(
+            "HTTP status codes (400 to 599, as the HTTPRoute CRD allows) that are retried. "
+            "Empty: the implementation's default."
+        ),
     )
 
     @model_validator(mode="after")
     def _codes(self) -> RouteRetry:
         for i, code in enumerate(self.codes):
-            if not 500 <= code <= 599:
-                raise RuleViolation(("codes", i), f"got {code}; retried codes are 500 to 599")
+            if not 400 <= code <= 599:
+                raise RuleViolation(
+                    ("codes", i), f"got {code}; the HTTPRoute CRD retries codes 400 to 599"
+                )
         return self
 
 
@@ -203,6 +241,22 @@ def check_gateway_api_gateway(gateway: GatewaySettings) -> None:
             ("listeners",), "a gateway-api gateway needs at least one listener (name, port, protocol)"
         )
     refuse_repeats("listeners", [listener.name for listener in gateway.listeners])
+    protocols: dict[int, GatewayListener] = {}
+    for i, listener in enumerate(gateway.listeners):
+        if listener.port in ISTIO_GATEWAY_PORTS:
+            raise RuleViolation(
+                ("listeners", i, "port"),
+                f"got {listener.port}; {ISTIO_GATEWAY_PORTS[listener.port]}, so a listener "
+                f"cannot use it: pick another port (Istio reserves 15000-15090 for the proxy)",
+            )
+        first = protocols.setdefault(listener.port, listener)
+        if first.protocol != listener.protocol:
+            raise RuleViolation(
+                ("listeners", i, "protocol"),
+                f"got {listener.protocol} on port {listener.port}, where listener "
+                f"{first.name!a} serves {first.protocol}; Istio serves one protocol per port "
+                f"and drops the conflicting listener: use another port",
+            )
     seen: dict[tuple[int, str | None], str] = {}
     for i, listener in enumerate(gateway.listeners):
         key = (listener.port, listener.hostname)

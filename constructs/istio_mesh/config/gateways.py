@@ -78,11 +78,16 @@ class GatewayService(MeshModel):
     @field_validator("ports")
     @classmethod
     def _unique_ports(cls, ports: tuple[ServicePort, ...]) -> tuple[ServicePort, ...]:
-        for attr in ("name", "port"):
-            seen = [getattr(p, attr) for p in ports]
-            dupes = sorted({str(v) for v in seen if seen.count(v) > 1})
-            if dupes:
-                raise ValueError(f"duplicate port {attr}: {', '.join(dupes)}")
+        # Kubernetes' Service validation: names unique, and each port number
+        # once per protocol (53/TCP beside 53/UDP is allowed).
+        names = [p.name for p in ports]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate port name: {', '.join(dupes)}")
+        pairs = [(p.port, p.protocol) for p in ports]
+        repeated = sorted({f"{port}/{protocol}" for port, protocol in pairs if pairs.count((port, protocol)) > 1})
+        if repeated:
+            raise ValueError(f"duplicate port: {', '.join(repeated)}; each port number once per protocol")
         return ports
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "describe_validation_error",
     "load_config",
     "load_configs",
+    "load_configs_with_sources",
     "parse_config",
     "select_config_paths",
     "stack_prefix",
@@ -136,6 +137,12 @@ def load_configs(paths: Sequence[Path]) -> dict[str, MeshConfig]:
     Returns configs keyed by stack prefix. Two files with the same stem would
     produce the same stack names, so that is refused too.
     """
+    return load_configs_with_sources(paths)[0]
+
+
+def load_configs_with_sources(paths: Sequence[Path]) -> tuple[dict[str, MeshConfig], dict[str, Path]]:
+    """:func:`load_configs`, and the file each config came from (a fleet
+    file for each of its clusters), for messages about a loaded config."""
     configs: dict[str, MeshConfig] = {}
     sources: dict[str, Path] = {}
     errors: list[ConfigError] = []
@@ -153,7 +160,7 @@ def load_configs(paths: Sequence[Path]) -> dict[str, MeshConfig]:
     errors.extend(_shared_state(configs, sources))
     if errors:
         raise ConfigErrors(errors)
-    return configs
+    return configs, sources
 
 
 def _load_file(path: Path) -> dict[str, MeshConfig]:

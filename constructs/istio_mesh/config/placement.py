@@ -33,19 +33,33 @@ from istio_mesh.config.errors import RuleViolation
 LINUX_SELECTOR = "kubernetes.io/os"
 """The node label the ztunnel chart always selects on (``linux``)."""
 
-_PERCENT = re.compile(r"(?:100|[1-9]?[0-9])%", re.ASCII)
+_PERCENT = re.compile(r"[0-9]{1,9}%", re.ASCII)
+"""Kubernetes' IsValidPercent (``^[0-9]+%$``), within an int32."""
+
+_INT32_MAX = 2**31 - 1
 
 
 def _rollout_amount(value: object) -> int | str:
-    """A Deployment's or DaemonSet's IntOrString: a count of pods, or a share."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """A Deployment's or DaemonSet's IntOrString: a count of pods, or a share
+    (Kubernetes' ValidatePositiveIntOrPercent). Upper bounds depend on the
+    field and the workload kind, so they are checked by the strategy."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _INT32_MAX:
         return value
     if isinstance(value, str) and _PERCENT.fullmatch(value):
         return value
     raise ValueError(
-        "must be a number of pods (0 or more) or a percentage from '0%' to '100%', "
-        "e.g. 1 or '25%'"
+        "must be a number of pods (0 or more) or a percentage, e.g. 1 or '25%'"
     )
+
+
+def _percent(amount: int | str) -> int | None:
+    return int(amount[:-1]) if isinstance(amount, str) else None
+
+
+def _over_100_percent(amount: int | str) -> bool:
+    """Kubernetes' IsNotMoreThan100Percent, broken."""
+    share = _percent(amount)
+    return share is not None and share > 100
 
 
 RolloutAmount = Annotated[int | str, BeforeValidator(_rollout_amount)]
@@ -54,15 +68,16 @@ RolloutAmount = Annotated[int | str, BeforeValidator(_rollout_amount)]
 
 def is_zero(amount: int | str) -> bool:
     """0 pods or 0 %: the rollout may not use this allowance at all."""
-    return amount in (0, "0%")
+    return amount == 0 or _percent(amount) == 0
 
 
 def allows_all(amount: int | str, replicas: int) -> bool:
     """Whether ``amount`` lets every one of ``replicas`` pods be down at once.
     Kubernetes rounds a maxUnavailable percentage down, so only 100 % does."""
-    if isinstance(amount, str):
-        return amount == "100%"
-    return amount >= replicas
+    share = _percent(amount)
+    if share is not None:
+        return share >= 100
+    return int(amount) >= replicas
 
 
 def _priority_class(value: str) -> str:
@@ -162,20 +177,28 @@ Tolerations = tuple[Toleration, ...]
 
 
 class Rollout(MeshModel):
-    """A RollingUpdate strategy: pods added and pods missing while a rollout runs.
+    """A Deployment's RollingUpdate strategy: pods added and pods missing while
+    a rollout runs, as Kubernetes' ValidateRollingUpdateDeployment allows them:
+    maxUnavailable at most 100%, maxSurge any share (200% surges two pods for
+    each), not both 0.
 
     Both are given, so that no half of it silently comes from a chart default.
     """
 
     max_surge: RolloutAmount = Field(
-        description="Pods above the desired count during a rollout, e.g. 1 or '25%'."
+        description="Pods above the desired count during a rollout, e.g. 1, '25%' or '200%'."
     )
     max_unavailable: RolloutAmount = Field(
-        description="Pods that may be unavailable during a rollout, e.g. 0 or '25%'."
+        description="Pods that may be unavailable during a rollout, e.g. 0 or '25%' (at most '100%')."
     )
 
     @model_validator(mode="after")
     def _can_progress(self) -> Rollout:
+        if _over_100_percent(self.max_unavailable):
+            raise RuleViolation(
+                ("maxUnavailable",),
+                f"got {self.max_unavailable!a}; Kubernetes allows at most '100%'",
+            )
         if is_zero(self.max_surge) and is_zero(self.max_unavailable):
             raise RuleViolation(
                 ("maxUnavailable",),
@@ -189,6 +212,27 @@ class Rollout(MeshModel):
         return {"maxSurge": self.max_surge, "maxUnavailable": self.max_unavailable}
 
 
+class DaemonSetRollout(Rollout):
+    """A DaemonSet's RollingUpdate strategy, as Kubernetes'
+    ValidateRollingUpdateDaemonSet allows it: each at most 100%, and exactly
+    one of them above 0 (a node's pod is either surged or taken down first)."""
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> DaemonSetRollout:
+        if _over_100_percent(self.max_surge):
+            raise RuleViolation(
+                ("maxSurge",), f"got {self.max_surge!a}; a DaemonSet allows at most '100%'"
+            )
+        if not is_zero(self.max_surge) and not is_zero(self.max_unavailable):
+            raise RuleViolation(
+                ("maxSurge",),
+                f"got {self.max_surge!a} with maxUnavailable {self.max_unavailable!a}; a "
+                f"DaemonSet either surges or takes pods down, so one of them must be 0 "
+                f"(e.g. maxSurge 1 with maxUnavailable 0)",
+            )
+        return self
+
+
 class CniRollout(MeshModel):
     """The CNI DaemonSet's RollingUpdate: agents are replaced in place, never surged."""
 
@@ -198,6 +242,11 @@ class CniRollout(MeshModel):
 
     @model_validator(mode="after")
     def _can_progress(self) -> CniRollout:
+        if _over_100_percent(self.max_unavailable):
+            raise RuleViolation(
+                ("maxUnavailable",),
+                f"got {self.max_unavailable!a}; Kubernetes allows at most '100%'",
+            )
         if is_zero(self.max_unavailable):
             raise RuleViolation(
                 ("maxUnavailable",),
@@ -258,9 +307,12 @@ class ZtunnelPlacement(MeshModel):
             "which tolerates every taint so that every node gets a ztunnel."
         ),
     )
-    rollout: Rollout | None = Field(
+    rollout: DaemonSetRollout | None = Field(
         default=None,
-        description="Rolling update of the DaemonSet. Unset: the chart's (maxSurge 1, maxUnavailable 0).",
+        description=(
+            "Rolling update of the DaemonSet: one of maxSurge and maxUnavailable above 0. "
+            "Unset: the chart's (maxSurge 1, maxUnavailable 0)."
+        ),
     )
 
     @model_validator(mode="after")

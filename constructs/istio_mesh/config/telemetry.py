@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from istio_mesh.apirules.cel import syntax_problem
 from istio_mesh.config import names
 from istio_mesh.config.base import DnsLabel, Labels, MeshModel
 from istio_mesh.config.errors import RuleViolation
@@ -49,13 +50,30 @@ def _service(value: str) -> str:
     return value
 
 
-_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+", re.ASCII)
+_DURATION = re.compile(
+    r"0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?", re.ASCII
+)
+"""prometheus-operator's Duration (the monitors' CRD pattern): units from the
+largest down, each at most once, or a bare 0."""
+
+
+def _cel_expression(value: str) -> str:
+    """Istio hands an access-log filter to Envoy as a CEL expression; one
+    that does not parse cannot filter as meant, and only shows at runtime,
+    so it is refused here."""
+    problem = syntax_problem(value)
+    if problem:
+        raise ValueError(f"{problem}; write a CEL expression such as 'response.code >= 400'")
+    return value
 
 
 def _duration(value: str) -> str:
     """A Prometheus duration, as the monitors' CRDs require."""
-    if not _DURATION.fullmatch(value):
-        raise ValueError("must be a Prometheus duration such as '15s', '1m' or '1m30s'")
+    if not value or not _DURATION.fullmatch(value):
+        raise ValueError(
+            "must be a Prometheus duration such as '15s', '1m' or '1m30s' (units y, w, d, h, "
+            "m, s, ms from the largest down, each once)"
+        )
     return value
 
 
@@ -258,7 +276,7 @@ class AccessLoggingPolicy(MeshModel):
         ),
     )
     disabled: bool | None = Field(default=None, description="true: no access logs here.")
-    filter: str | None = Field(
+    filter: Annotated[str, AfterValidator(_cel_expression)] | None = Field(
         default=None,
         min_length=1,
         description="CEL expression: log only matching requests, e.g. 'response.code >= 400'.",

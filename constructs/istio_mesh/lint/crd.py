@@ -3,7 +3,9 @@
 One difference on purpose: the API server silently prunes fields a schema
 does not declare, which would hide a misspelt policy field, so here every
 object with declared properties refuses unknown ones unless the CRD says it
-preserves them. CEL rules (x-kubernetes-validations) are not evaluated.
+preserves them. CEL rules (x-kubernetes-validations) are not evaluated here:
+:mod:`istio_mesh.admission` evaluates them for every generated object, and
+``check`` runs it before the linter.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from istio_mesh.apirules.openapi import to_json_schema
 from istio_mesh.lint.refdata import reference_data
 
 
@@ -26,25 +29,6 @@ class Problem:
     rule: str
     path: tuple[str | int, ...]
     message: str
-
-
-def to_json_schema(schema: Any) -> Any:
-    """An openAPIV3Schema as a JSON Schema that also refuses unknown fields."""
-    if isinstance(schema, list):
-        return [to_json_schema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: to_json_schema(v) for k, v in schema.items()
-           if not k.startswith("x-kubernetes-") and k != "nullable"}
-    if schema.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
-    if schema.get("x-kubernetes-int-or-string"):
-        out.pop("type", None)
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    if ("properties" in schema and "additionalProperties" not in schema
-            and not schema.get("x-kubernetes-preserve-unknown-fields")):
-        out["additionalProperties"] = False
-    return out
 
 
 @functools.cache

@@ -8,7 +8,7 @@ load is reported as by ``main.py`` and fails with 2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -89,24 +89,43 @@ class Report:
         return EXIT_OK
 
 
-def lint_paths(paths: Sequence[Path | str]) -> Report:
-    """Load and lint each file; a file that does not load is recorded, not raised."""
+Admit = Callable[[MeshConfig], list[str]]
+"""A check a loaded config must pass before it is linted: one problem line
+(``<field>: <problem>``) each; ``python -m istio_mesh check`` passes the
+check of the objects a config produces (:mod:`istio_mesh.admission`)."""
+
+
+def lint_paths(paths: Sequence[Path | str], admit: Admit | None = None) -> Report:
+    """Load and lint each file; a file that does not load (or whose config
+    ``admit`` refuses) is recorded, not raised."""
     report = Report()
     for path in paths:
         try:
             if is_fleet_path(path):
                 # Each cluster of a fleet file is linted as its own config.
-                for cluster, member in load_fleet(path).items():
+                members = load_fleet(path)
+                _admitted(path, members, admit)
+                for cluster, member in members.items():
                     report.findings[f"{shown_file(path)} [{cluster}]"] = lint_config(member)
                     report.data_versions.add(checked_against(member.istio.version))
                 continue
             config = load_config(path)
+            _admitted(path, {"": config}, admit)
         except ConfigError as exc:
             report.config_errors.append(exc)
             continue
         report.findings[shown_file(path)] = lint_config(config)
         report.data_versions.add(checked_against(config.istio.version))
     return report
+
+
+def _admitted(path: Path | str, members: Mapping[str, MeshConfig], admit: Admit | None) -> None:
+    if admit is None:
+        return
+    problems = [f"cluster {cluster!a}: {p}" if cluster else p
+                for cluster, member in members.items() for p in admit(member)]
+    if problems:
+        raise ConfigError(path, problems)
 
 
 def format_finding(path: str, f: Finding) -> str:

@@ -4,7 +4,8 @@ Users run the linter where Istio's sources are not at hand, so the parts it
 needs are extracted once from the release's own files (the CRDs in
 ``base/files/crd-all.gen.yaml`` and each chart's ``values.yaml``) into
 ``data/istio-<version>.json``: per kind its scope, served versions and
-schema (descriptions and CEL rules dropped, which the linter does not read),
+schema (descriptions dropped; CEL rules kept as rule, message and fieldPath,
+for :mod:`istio_mesh.apirules`),
 and per chart the tree of settable value keys. A test regenerates the file
 from the copy of those files vendored in the repository
 (``third_party/istio/<version>``) and fails when it differs.
@@ -72,7 +73,11 @@ def _schema(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in ("description", "x-kubernetes-validations"):
+        if key == "description":
+            continue
+        if key == "x-kubernetes-validations":
+            out[key] = [{k: rule[k] for k in ("rule", "message", "fieldPath") if k in rule}
+                        for rule in value]
             continue
         if key == "properties":
             out[key] = {name: _schema(sub) for name, sub in value.items()}
