@@ -74,7 +74,8 @@ def _message(error: jsonschema.ValidationError) -> str:
     if keyword in wording:
         return wording[str(keyword)]
     if keyword == "additionalProperties" and isinstance(error.instance, Mapping):
-        declared = error.schema.get("properties") or {}
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        declared = schema.get("properties") or {}
         unknown = sorted(str(k) for k in error.instance if k not in declared)
         return (f"unknown field {', '.join(map(repr, unknown))} (the API server would drop "
                 f"it silently)")
