@@ -94,9 +94,13 @@ layers: .venv/.synced  ## check the import layers and that no modules import eac
 lint: .venv/.synced $(NODE_RUNTIME)  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
-node_modules/.installed: package.json package-lock.json
-	npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error
-	@touch $@
+# Checked on every run, by content: scripts/npm-install compares what npm
+# recorded in node_modules/ with package-lock.json (an `npm ci` run by hand
+# counts) and, only when they differ, runs `npm ci` with the machine's own npm
+# and settings (its npmrc's registry, proxy and CA).
+.PHONY: node_modules/.installed
+node_modules/.installed:
+	@scripts/npm-install $(NPM_CI_FLAGS)
 
 cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
 
