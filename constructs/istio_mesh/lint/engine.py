@@ -49,6 +49,8 @@ class Report:
 
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     config_errors: list[ConfigError] = field(default_factory=list)
+    files: int = 0
+    """Files read: a fleet file is one file of several clusters (findings keys)."""
 
     def count(self, severity: str) -> int:
         """Unwaived findings of one severity."""
@@ -73,6 +75,7 @@ def lint_paths(paths: Sequence[Path | str]) -> Report:
     """Load and lint each file; a file that does not load is recorded, not raised."""
     report = Report()
     for path in paths:
+        report.files += 1
         try:
             if is_fleet_path(path):
                 # Each cluster of a fleet file is linted as its own config.
@@ -101,8 +104,10 @@ def _plural(n: int, word: str) -> str:
 def format_report(report: Report) -> str:
     """The text ``check`` prints on stdout: every finding, then a summary line."""
     lines = [format_finding(path, f) for path, fs in report.findings.items() for f in fs]
-    files = len(report.findings) + len(report.config_errors)
-    summary = (f"checked {_plural(files, 'file')}: {_plural(report.count('error'), 'error')}, "
+    configs = len(report.findings) + len(report.config_errors)
+    files = report.files or configs
+    checked = _plural(files, "file") + (f" ({_plural(configs, 'cluster')})" if configs != files else "")
+    summary = (f"checked {checked}: {_plural(report.count('error'), 'error')}, "
                f"{_plural(report.count('warning'), 'warning')}, {report.waived} waived")
     if report.config_errors:
         summary += f", {_plural(len(report.config_errors), 'invalid config')}"
