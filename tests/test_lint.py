@@ -346,7 +346,7 @@ def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
 def test_shipped_istio_data_matches_the_reference(reference: Path) -> None:
     committed = data_path().read_text(encoding="utf-8")
     assert committed == render(build(reference)), (
-        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
+        "lint data is stale: .venv/bin/python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
 
 
 def test_crd_check_agrees_with_the_reference_check(synth: Synth, reference: Path) -> None:

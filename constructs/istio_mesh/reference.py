@@ -2,7 +2,7 @@
 
 The models are the one source of truth for keys, types, defaults and
 descriptions; a test fails when the committed file differs from this output.
-Run ``pipenv run python -m istio_mesh.reference > docs/config-reference.md``.
+Run ``.venv/bin/python -m istio_mesh.reference > docs/config-reference.md``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Run the rules over configs, apply waivers, and report.
 
-Exit policy (``python -m istio_mesh check``): errors fail the check (1);
+Exit policy (``istio-mesh check``): errors fail the check (1);
 warnings are reported and fail it only with ``--strict``; waived findings
 are reported with their reason and never fail it; a config that does not
 load is reported as by ``main.py`` and fails with 2.
