@@ -31,7 +31,7 @@ NODE_RUNTIME := node_modules/.installed
 endif
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install node helm synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+.PHONY: help install node helm synth test test-docs fuzz typecheck cli cdktf-synth example lint bench graph clean \
 	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
@@ -68,6 +68,9 @@ HELM := .tools/bin/helm
 test: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
 	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
+
+test-docs: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run every shell command README.md, docs/ and examples/ show (no cluster needed) in a scratch copy
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -m docs -n 0 tests/test_documented_commands.py
 
 helm: $(HELM)  ## unpack the pinned Helm (and kubectl) into .tools/bin for chart-rendering tests
 	@$(HELM) version --short

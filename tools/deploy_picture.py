@@ -545,9 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/graph"))
     args = parser.parse_args(argv)
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+    from istio_mesh.cli import quiet_cdktf_deprecation
     from istio_mesh.config.errors import ConfigError
     from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 
@@ -557,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: invalid mesh config\n{exc}", file=sys.stderr)
         return 2
+    quiet_cdktf_deprecation()  # cdktf 0.21's one Node warning, as main.py does
     from istio_mesh.app import build_app
     from istio_mesh.deploy_graph import load_graph
 
