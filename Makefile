@@ -156,8 +156,10 @@ cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNT
 # keep that one warning to itself, as main.py does for its own.
 example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
 	rm -rf build dist $(EXAMPLE)/cdktf.out
-	@echo "istio-mesh: building the wheel into dist/"
-	$(PIPENV) run python -m build --quiet --wheel --outdir dist .
+	@echo "istio-mesh: building the wheel into dist/ (its log: build/wheel.log, shown if it fails)"
+	@mkdir -p build && scripts/say-while "building the wheel" \
+		sh -c '$(PIPENV) run python -m build --quiet --wheel --outdir dist . >build/wheel.log 2>&1' \
+		|| { cat build/wheel.log >&2; exit 1; }
 	@echo "istio-mesh: installing the wheel and $(EXAMPLE)/requirements.txt into a fresh $(EXAMPLE_VENV) (about half a minute)"
 	$(PYTHON) -m venv $(EXAMPLE_VENV)
 	@scripts/say-while "installing into $(EXAMPLE_VENV)" $(EXAMPLE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
