@@ -97,7 +97,7 @@ def project(tmp_path: Path, registry: FakeRegistry) -> tuple[Path, dict[str, str
     the fake registry (and whose user npmrc and npm cache are empty)."""
     root = tmp_path / "project"
     (root / "scripts").mkdir(parents=True)
-    for script in ("npm-install", "lock_installed.js"):
+    for script in ("npm-install", "lock_installed.js", "say-while"):
         shutil.copy2(REPO / "scripts" / script, root / "scripts" / script)
     (root / "package.json").write_text(json.dumps(
         {"name": "probe-project", "private": True, "devDependencies": {PACKAGE: VERSION}}))
