@@ -46,6 +46,8 @@ NOT_RUN: list[tuple[str, str]] = [
     (r'export TF_VAR_istio_\w+="\$\(cat [\w-]+\.pem\)"', "reads the user's own CA files"),
     (r"npm ci$", "installs from the npm registry: tests/test_npm_install.py runs it against one on 127.0.0.1"),
     (r"make test$", "this suite: run from inside it, it would run this test again"),
+    (r"make bench BENCH_RECORD=1", "records new figures into benchmarks/results.json: a maintainer's step, "
+                                   "on a quiet machine, whose result is committed"),
 ]
 """Pattern (matched at the start of the command, after any ``VAR=value``
 prefixes) -> why the command is not run here."""
