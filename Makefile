@@ -31,7 +31,7 @@ NODE_RUNTIME := node_modules/.installed
 endif
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install node helm synth test fuzz typecheck cli cdktf-synth example lint bench graph clean \
+.PHONY: help install node helm synth test test-docs fuzz typecheck cli cdktf-synth example lint bench graph clean \
 	install-cdktn synth-cdktn test-cdktn cli-cdktn cdktn-synth
 
 EXAMPLE := examples/consumer-app
@@ -70,6 +70,9 @@ test: .venv/.synced $(NODE_RUNTIME) node_modules/.installed $(HELM)  ## run the 
 	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 
+test-docs: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run every shell command README.md, docs/ and examples/ show (no cluster needed) in a scratch copy
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -m docs -n 0 tests/test_documented_commands.py
+
 helm: $(HELM)  ## unpack the pinned Helm (and kubectl) into .tools/bin for chart-rendering tests
 	@$(HELM) version --short
 
@@ -86,7 +89,8 @@ fuzz: .venv/.synced $(NODE_RUNTIME)  ## long property-based run of config loadin
 	$(PIPENV) run python tests/fuzz_config.py --examples $(FUZZ_EXAMPLES)
 
 typecheck: .venv/.synced  ## mypy --strict over the package
-	$(PIPENV) run mypy
+	@echo "istio-mesh: type-checking the package (constructs/istio_mesh) with mypy --strict: minutes on a first run, seconds once .mypy_cache/ holds the results"
+	@scripts/say-while "type-checking" $(PIPENV) run mypy
 
 .PHONY: layers
 layers: .venv/.synced  ## check the import layers and that no modules import each other in a loop (import-linter)
@@ -95,9 +99,13 @@ layers: .venv/.synced  ## check the import layers and that no modules import eac
 lint: .venv/.synced $(NODE_RUNTIME)  ## lint every cluster and fleet file under config/ (or $MESH_CONFIG); warnings fail too
 	$(PIPENV) run python -m istio_mesh check --strict
 
-node_modules/.installed: package.json package-lock.json
-	npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error
-	@touch $@
+# Checked on every run, by content: scripts/npm-install compares what npm
+# recorded in node_modules/ with package-lock.json (an `npm ci` run by hand
+# counts) and, only when they differ, runs `npm ci` with the machine's own npm
+# and settings (its npmrc's registry, proxy and CA).
+.PHONY: node_modules/.installed
+node_modules/.installed:
+	@scripts/npm-install $(NPM_CI_FLAGS)
 
 cli: node_modules/.installed  ## install the pinned cdktf CLI (for cdktf deploy / diff)
 
@@ -151,13 +159,20 @@ cdktn-synth: $(CDKTN)/.venv/.synced $(CDKTN)/node_modules/.installed $(NODE_RUNT
 # The example is a consumer: it gets the package only as the built wheel, in a
 # virtual environment of its own with its own pinned requirements, and runs
 # from its own folder, so nothing of the source tree is importable.
+# cdktf 0.21 calls Node's deprecated util.isArray once per synthesis (DEP0044):
+# nothing a user can act on, so the consumer app's jsii runtime is told to
+# keep that one warning to itself, as main.py does for its own.
 example: .venv/.synced $(NODE_RUNTIME)  ## build the wheel, install it in a fresh venv, synthesize and check examples/consumer-app
 	rm -rf build dist $(EXAMPLE)/cdktf.out
-	$(PIPENV) run python -m build --wheel --outdir dist .
+	@echo "istio-mesh: building the wheel into dist/ (its log: build/wheel.log, shown if it fails)"
+	@mkdir -p build && scripts/say-while "building the wheel" \
+		sh -c '$(PIPENV) run python -m build --quiet --wheel --outdir dist . >build/wheel.log 2>&1' \
+		|| { cat build/wheel.log >&2; exit 1; }
+	@echo "istio-mesh: installing the wheel and $(EXAMPLE)/requirements.txt into a fresh $(EXAMPLE_VENV) (about half a minute)"
 	$(PYTHON) -m venv $(EXAMPLE_VENV)
-	$(EXAMPLE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	@scripts/say-while "installing into $(EXAMPLE_VENV)" $(EXAMPLE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		-r $(EXAMPLE)/requirements.txt dist/istio_mesh-*.whl
-	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python main.py
+	cd $(EXAMPLE) && NODE_OPTIONS="$$NODE_OPTIONS --disable-warning=DEP0044" ../../$(EXAMPLE_VENV)/bin/python main.py
 	cd $(EXAMPLE) && ../../$(EXAMPLE_VENV)/bin/python verify.py cdktf.out --installed
 
 # Runs per benchmark case; BENCH_REPEAT=1 for a quick look. BENCH_RECORD=1
@@ -175,5 +190,5 @@ graph: .venv/.synced $(NODE_RUNTIME)  ## draw each config file's deploy order as
 export: .venv/.synced  ## write every config/*.yaml (or $MESH_CONFIG) as Argo CD Applications into build/argocd/
 	$(PIPENV) run python -m istio_mesh export argocd
 
-clean:  ## remove generated output (not .venv)
-	rm -rf cdktf.out .pytest_cache build dist .tools $(EXAMPLE)/cdktf.out
+clean:  ## remove generated output and caches (not .venv or node_modules)
+	rm -rf cdktf.out .pytest_cache .mypy_cache build dist .tools $(EXAMPLE)/cdktf.out

@@ -47,7 +47,10 @@ from istio_mesh.config.models import MeshConfig
 
 FILE = "fuzz.yaml"
 REPO = Path(__file__).resolve().parents[1]
-SEED_FILES = sorted([*(REPO / "config").glob("*.yaml"), *(REPO / "tests/fixtures/full").glob("*.yaml")])
+# The shipped examples by name (a user's own config/ files are not seeds).
+SHIPPED_SEEDS = ("ambient", "dev", "prod", "staging")
+SEED_FILES = sorted([*(REPO / "config" / f"{name}.yaml" for name in SHIPPED_SEEDS),
+                     *(REPO / "tests/fixtures/full").glob("*.yaml")])
 
 # ---------------------------------------------------------------- the property
 

@@ -46,14 +46,20 @@ if (PINNED_NODE_BIN / "node").exists():
 quiet_cdktf_deprecation()
 CONFIG_DIR = REPO / "config"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHIPPED = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+# The examples the repository ships, by name: a fixed list, never a glob of
+# config/. The README tells users to add their own config/<name>.yaml; such a
+# file (valid or half-written) joins no snapshot and breaks no test.
+SHIPPED = ["ambient", "dev", "prod", "staging"]
 # The upgrade runbook's steps (examples/upgrade-runbook/): synthesized and
 # snapshotted like the shipped ones, but outside config/, so not part of the
 # default selection (they are one cluster at six moments, not six clusters).
 RUNBOOK_DIR = REPO / "examples" / "upgrade-runbook"
 EXAMPLES = sorted(p.stem for p in RUNBOOK_DIR.glob("*.yaml"))
 # Example fleet files (config/fleets/): every cluster they list, by name.
-FLEET_FILES = sorted((CONFIG_DIR / "fleets").glob("*.yaml"))
+FLEET_FILES = [CONFIG_DIR / "fleets" / "multi-primary.yaml", CONFIG_DIR / "fleets" / "primary-remote.yaml"]
+SHIPPED_FILES = [*(CONFIG_DIR / f"{name}.yaml" for name in SHIPPED), *FLEET_FILES]
+"""Every shipped config file: what a run with no MESH_CONFIG reads in a clone
+that has no config of its own."""
 FLEET_CLUSTERS = sorted(c for p in FLEET_FILES for c in load_fleet(p))
 SNAPSHOTTED = SHIPPED + EXAMPLES + FLEET_CLUSTERS
 # The shipped configs plus fixtures that switch on every option, so contract
@@ -141,6 +147,16 @@ def synthesize(configs: dict[str, MeshConfig], outdir: Path) -> Synth:
     return Synth(outdir)
 
 
+def copy_shipped_configs(project: Path) -> Path:
+    """``project``/config/ holding the shipped config files and nothing else:
+    where a test runs the default selection (every file under config/)."""
+    for path in SHIPPED_FILES:
+        target = project / path.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    return project
+
+
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder that every process of this test run sees and no other run does:
     pytest's base temporary folder, or under pytest-xdist its parent (each
@@ -203,15 +219,21 @@ def synth_stack(stack: Any) -> dict[str, Any]:
 def default_synthesis(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Synth]:
-    """``npx cdktf synth`` as a user first runs it: cdktf.json's app command,
-    no MESH_CONFIG, in a subprocess. Shared by the README walkthrough test and
-    the CLI's default-selection test: one synthesis of every config for both."""
-    app = shlex.split(json.loads((REPO / "cdktf.json").read_text())["app"])
+    """``npx cdktf synth`` as a user first runs it on a fresh clone: cdktf.json's
+    app command, no MESH_CONFIG, in a subprocess, in a project folder whose
+    config/ holds the shipped files only (so a user's own config/ files do not
+    change it). Shared by the README walkthrough test and the CLI's
+    default-selection test: one synthesis of every config for both."""
+    command = shlex.split(json.loads((REPO / "cdktf.json").read_text())["app"])
+    # The app's files by their place in this repository; its working folder
+    # (where config/ is found) is the project folder.
+    app = [str(REPO / word) if (REPO / word).is_file() else word for word in command]
 
     def run(folder: Path) -> None:
+        project = copy_shipped_configs(folder / "project")
         env = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
         env["CDKTF_OUTDIR"] = str(folder / "cdktf.out")
-        done = subprocess.run(app, cwd=REPO, env=env, capture_output=True, text=True,
+        done = subprocess.run(app, cwd=project, env=env, capture_output=True, text=True,
                               timeout=1200, check=False)
         (folder / "result.json").write_text(json.dumps(
             {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import istio_mesh.app
-from conftest import CONFIG_DIR, synthesize
+from conftest import CONFIG_DIR, SHIPPED, synthesize
 from istio_mesh import cli
 from istio_mesh.config.loader import load_config
 from istio_mesh.output import staged_output
@@ -115,8 +115,8 @@ def test_a_first_synthesis_creates_the_output(tmp_path: Path) -> None:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The shipped configs and a real earlier synthesis of all of them."""
     (tmp_path / "config").mkdir()
-    for path in CONFIG_DIR.glob("*.yaml"):
-        (tmp_path / "config" / path.name).write_text(path.read_text())
+    for name in SHIPPED:
+        (tmp_path / "config" / f"{name}.yaml").write_text((CONFIG_DIR / f"{name}.yaml").read_text())
     configs = {p.stem: load_config(p) for p in sorted((tmp_path / "config").glob("*.yaml"))}
     synthesize(configs, tmp_path / "cdktf.out")
     monkeypatch.chdir(tmp_path)

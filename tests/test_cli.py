@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CONFIG_DIR, REPO, Synth, run_in_process
+from conftest import REPO, Synth, copy_shipped_configs, run_in_process
 from istio_mesh import cli
 
 
@@ -49,9 +49,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A working directory with the shipped configs and an earlier cdktf.out."""
-    (tmp_path / "config" / "fleets").mkdir(parents=True)
-    for path in [*CONFIG_DIR.glob("*.yaml"), *CONFIG_DIR.glob("fleets/*.yaml")]:
-        (tmp_path / path.relative_to(REPO)).write_text(path.read_text())
+    copy_shipped_configs(tmp_path)
     previous = tmp_path / "cdktf.out" / "stacks" / "prod-mesh"
     previous.mkdir(parents=True)
     (previous / "cdk.tf.json").write_text('{"previous": "synthesis"}')

@@ -11,7 +11,7 @@ from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, load_configs, parse_config, select_config_paths
 
-from conftest import CONFIG_DIR
+from conftest import CONFIG_DIR, copy_shipped_configs
 
 
 def error_for(text: str) -> str:
@@ -283,8 +283,8 @@ def test_selection_of_an_empty_config_folder_is_an_error(tmp_path: Path) -> None
     assert str(caught.value) == f"{tmp_path}: no *.yaml config files found (nor fleets/*.yaml)"
 
 
-def test_default_selection_of_the_shipped_config_folder_loads_every_cluster() -> None:
-    configs = load_configs(select_config_paths(None, CONFIG_DIR))
+def test_default_selection_of_the_shipped_config_folder_loads_every_cluster(tmp_path: Path) -> None:
+    configs = load_configs(select_config_paths(None, copy_shipped_configs(tmp_path) / "config"))
     # Cluster files by stem, fleet clusters by name: eight clusters, sixteen stacks.
     assert sorted(configs) == ["ambient", "central", "dev", "east", "edge", "prod", "staging", "west"]
 

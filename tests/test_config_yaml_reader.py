@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONFIG_DIR, FIXTURES
+from conftest import CONFIG_DIR, FIXTURES, SHIPPED
 from istio_mesh.config import loader, reader
 
-CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml")) + sorted((FIXTURES / "full").glob("*.yaml"))
+CONFIG_FILES = [CONFIG_DIR / f"{name}.yaml" for name in SHIPPED] + sorted((FIXTURES / "full").glob("*.yaml"))
 
 
 def test_the_pinned_pyyaml_reads_configs_with_libyaml() -> None:

@@ -1,8 +1,8 @@
 """The deploy picture (tools/deploy_picture.py, make graph): placement is pure
 and tested on small graphs and on every shipped config; no arrow passes
 through a box it does not start or end at, checked geometrically; the
-pictures fit 900 px; the committed prod picture is what ``make graph`` draws
-today."""
+pictures fit 900 px; every committed picture is what ``make graph`` draws
+today, and the README's release order is the deploy order."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Synth
+from conftest import REPO, SHIPPED_FILES, Synth
 from istio_mesh.deploy_graph import DeployGraph, graph_from_documents, load_graph
 
 sys.path.insert(0, str(REPO / "tools"))
 from deploy_picture import PNG_DPI, Arrow, Box, Picture, draw, kind_of, layout  # noqa: E402
+from deploy_picture import main as deploy_picture_main  # noqa: E402
 
 README_WIDTH_PX = 900
 EPSILON = 1e-6
@@ -222,11 +223,38 @@ def test_the_picture_tool_is_not_in_the_library() -> None:
     assert not (REPO / "constructs" / "istio_mesh" / "deploy_picture.py").exists()
 
 
-def test_committed_prod_picture_is_what_make_graph_draws(synth: Synth, tmp_path: Path) -> None:
-    picture = layout(load_graph(synth.outdir).component("prod-mesh"), "prod")
-    draw(picture, tmp_path / "prod.svg", tmp_path / "prod.png")
+def test_every_committed_picture_is_what_make_graph_draws_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``make graph`` on a clean checkout changes no tracked file: each shipped
+    config file's picture, drawn again, equals the committed one byte for byte."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("MESH_CONFIG", ",".join(str(p.relative_to(REPO)) for p in SHIPPED_FILES))
+    assert deploy_picture_main(["--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    drawn = sorted(p.name for p in tmp_path.iterdir())
+    assert drawn == sorted(f"{p.stem}.{kind}" for p in SHIPPED_FILES for kind in ("png", "svg"))
     committed = REPO / "docs" / "graph"
-    for name in ("prod.svg", "prod.png"):
-        assert filecmp.cmp(tmp_path / name, committed / name, shallow=False), (
-            f"docs/graph/{name} is stale: run `make graph` and commit docs/graph/"
-        )
+    stale = [name for name in drawn
+             if not (committed / name).is_file() or not filecmp.cmp(tmp_path / name, committed / name, shallow=False)]
+    assert stale == [], "stale pictures: run `make graph` and commit docs/graph/"
+
+
+README_CHAINS = {
+    # The README's stack table, as release names: the non-ambient chain up to
+    # istiod (revision tags and gateways follow), and the ambient chain.
+    "prod-mesh": ("`base` (CRDs) → `cni` → `istiod`", ["istio-base", "istio-cni", "istiod"]),
+    "ambient-mesh": ("ambient: `base` → Gateway API CRDs → `istiod` → `cni` → `ztunnel`",
+                     ["istio-base", "gateway-api-crds", "istiod", "istio-cni", "ztunnel"]),
+}
+
+
+@pytest.mark.parametrize("stack", sorted(README_CHAINS))
+def test_the_readmes_release_order_is_the_deploy_order(synth: Synth, stack: str) -> None:
+    text, releases = README_CHAINS[stack]
+    assert text in (REPO / "README.md").read_text()
+    graph = load_graph(synth.outdir).component(stack)
+    mesh = next(s for s in graph.stacks if s.name == stack)
+    step = {r.name: i for i, layer in enumerate(mesh.layers()) for r in layer if r.is_helm_release}
+    assert [step[name] for name in releases] == sorted({step[name] for name in releases}), step
+    assert len(set(step[name] for name in releases)) == len(releases)

@@ -12,7 +12,7 @@ def test_config_reference_is_up_to_date() -> None:
     committed = (REPO / "docs" / "config-reference.md").read_text()
     assert committed == render(), (
         "docs/config-reference.md is stale: "
-        "pipenv run python -m istio_mesh.reference --out docs/config-reference.md"
+        ".venv/bin/python -m istio_mesh.reference --out docs/config-reference.md"
     )
 
 

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import REPO, Synth, config_from, helm_releases, release_values
+from conftest import FLEET_FILES, REPO, SHIPPED_FILES, Synth, config_from, helm_releases, release_values
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config
 from istio_mesh.config.models import MeshConfig
@@ -38,7 +38,7 @@ RUNBOOK = sorted(
     for pattern in ("config/examples/upgrade-step-*.yaml", "examples/upgrade-runbook/*.yaml")
     for path in REPO.glob(pattern)
 )
-SHIPPED = sorted((REPO / "config").glob("*.yaml"))
+SHIPPED = [path for path in SHIPPED_FILES if path.parent.name == "config"]
 FULL = sorted((REPO / "tests" / "fixtures" / "full").glob("*.yaml"))
 
 
@@ -60,7 +60,7 @@ def _every_export() -> dict[str, ArgoExport]:
         out[path.stem] = _export(path.stem, load_config(path))
         if "gitops:" not in path.read_text():
             out[f"{path.stem}+repository"] = _export(path.stem, _with_repository(path))
-    for fleet in sorted((REPO / "config" / "fleets").glob("*.yaml")):
+    for fleet in FLEET_FILES:
         for name, config in load_fleet(fleet).items():
             out[name] = _export(name, config)
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONFIG_DIR, run_in_process
+from conftest import CONFIG_DIR, SHIPPED, run_in_process
 from istio_mesh.__main__ import main as istio_mesh_main
 
 
@@ -46,8 +46,8 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "config").mkdir()
-    for path in CONFIG_DIR.glob("*.yaml"):
-        (tmp_path / "config" / path.name).write_text(path.read_text())
+    for name in SHIPPED:
+        (tmp_path / "config" / f"{name}.yaml").write_text((CONFIG_DIR / f"{name}.yaml").read_text())
     return tmp_path
 
 
@@ -55,8 +55,7 @@ def test_default_selection_and_output_directory(project: Path) -> None:
     result = export_subprocess(project)
     assert result.returncode == 0, result.stderr
     out = project / "build" / "argocd"
-    assert sorted(p.name for p in out.iterdir()) == [
-        ".istio-mesh-output", *sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))]
+    assert sorted(p.name for p in out.iterdir()) == [".istio-mesh-output", *SHIPPED]
     assert (out / "prod" / "applications" / "prod-istiod.yaml").is_file()
     assert (out / "prod" / "README.md").is_file()
 

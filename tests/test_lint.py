@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG_DIR, FIXTURES, REPO, SHIPPED, Synth, config_from, run_in_process
+from conftest import (
+    CONFIG_DIR, FIXTURES, REPO, SHIPPED, SHIPPED_FILES, Synth, config_from, copy_shipped_configs, run_in_process,
+)
 from istio_mesh.__main__ import main as istio_mesh_main
 from istio_mesh.config.loader import load_config
 from istio_mesh.lint.catalogue import RULES
@@ -303,7 +305,7 @@ def test_production_rules_stay_silent_outside_production() -> None:
 
 
 def test_every_config_under_test_loads_for_the_linter() -> None:
-    report = lint_paths(sorted(CONFIG_DIR.glob("*.yaml")) + sorted((FIXTURES / "full").glob("*.yaml")))
+    report = lint_paths([*SHIPPED_FILES, *sorted((FIXTURES / "full").glob("*.yaml"))])
     assert report.config_errors == []
 
 
@@ -331,13 +333,13 @@ def run_check(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedP
     return run_in_process(istio_mesh_main, ["check", *args], cwd=cwd, env=environment)
 
 
-def test_check_defaults_to_the_shipped_configs_and_passes() -> None:
-    result = run_check("--strict")
+def test_check_defaults_to_the_shipped_configs_and_passes(tmp_path: Path) -> None:
+    result = run_check("--strict", cwd=copy_shipped_configs(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     # The default selection is main.py's: four cluster files and two fleet
     # files of two clusters each, each cluster checked as its own config.
-    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 0 warnings, 1 waived; Istio data 1.30.3"
+    assert result.stdout.splitlines()[-1] == "checked 6 files (8 clusters): 0 errors, 0 warnings, 1 waived; Istio data 1.30.3"
 
 
 def test_errors_fail_the_check_and_warnings_only_when_strict() -> None:
@@ -383,7 +385,7 @@ def test_check_follows_mesh_config_and_never_starts_jsii() -> None:
 def test_shipped_istio_data_matches_the_reference(reference: Path) -> None:
     committed = data_path().read_text(encoding="utf-8")
     assert committed == render(build(reference)), (
-        "lint data is stale: pipenv run python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
+        "lint data is stale: .venv/bin/python -m istio_mesh.lint.refdata third_party/istio/1.30.3")
 
 
 def test_crd_check_agrees_with_the_reference_check(synth: Synth, reference: Path) -> None:

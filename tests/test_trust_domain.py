@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG_DIR, config_from
+from conftest import CONFIG_DIR, FLEET_FILES, config_from
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.policy.authorization import allow_policies
@@ -132,6 +132,6 @@ def test_an_alias_on_one_side_only_is_not_enough(tmp_path: Path) -> None:
 
 
 def test_shipped_fleets_share_istios_default_trust_domain() -> None:
-    for path in sorted((CONFIG_DIR / "fleets").glob("*.yaml")):
+    for path in FLEET_FILES:
         members = load_fleet(path)
         assert {m.mesh.effective_trust_domain for m in members.values()} == {"cluster.local"}, path

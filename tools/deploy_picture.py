@@ -553,9 +553,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A string, not a Path: Path("") would silently mean the working directory.
     parser.add_argument("--out", default="docs/graph")
     args = parser.parse_args(argv)
-    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+    from istio_mesh.cli import quiet_cdktf_deprecation
     from istio_mesh.config.errors import ConfigError
     from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, load_configs, select_config_paths
 
@@ -586,6 +585,9 @@ def _draw_all(paths: Sequence[Path], out: Path, staging: Path) -> None:
     drawn again (a selection redraws only its own)."""
     import shutil
 
+    from istio_mesh.cli import quiet_cdktf_deprecation
+
+    quiet_cdktf_deprecation()  # cdktf 0.21's one Node warning, as main.py does
     from istio_mesh.app import build_app
     from istio_mesh.config.loader import load_configs
     from istio_mesh.deploy_graph import load_graph

@@ -1,4 +1,5 @@
-"""``python -m istio_mesh``: tools that work on config files without synthesizing.
+"""``istio-mesh`` (the console script; also ``python -m istio_mesh``): tools
+that work on config files without synthesizing.
 
 ``check [--strict] [--from OLD] [FILE ...]`` lints configs (default:
 ``$MESH_CONFIG`` or ``config/*.yaml``) and prints Istio's upgrade notes that
@@ -28,7 +29,7 @@ from istio_mesh.plan import cluster_plan
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m istio_mesh")
+    parser = argparse.ArgumentParser(prog="istio-mesh")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check",

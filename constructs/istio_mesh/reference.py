@@ -2,7 +2,7 @@
 
 The models are the one source of truth for keys, types, defaults and
 descriptions; a test fails when the committed file differs from this output.
-Run ``pipenv run python -m istio_mesh.reference --out docs/config-reference.md``
+Run ``.venv/bin/python -m istio_mesh.reference --out docs/config-reference.md``
 (without ``--out`` the text goes to stdout). ``--out`` replaces the file in one
 rename, and only if it is this generator's own earlier output
 (:func:`istio_mesh.owned_output.replace_file`).

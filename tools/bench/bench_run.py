@@ -252,7 +252,8 @@ def warm_up(all_cases: list[Case], scratch: Path, log: Any) -> None:
     """One unmeasured run of our synth, which also writes the optimized
     bytecode ``terraform.py`` loads the bindings from (as a first ``make
     synth`` would), even where ``PYTHONDONTWRITEBYTECODE`` is set."""
-    print("warming up (one unmeasured synth) ...", file=log, flush=True)
+    print("warming up: one unmeasured synth; after an install it compiles the provider "
+          "bindings' bytecode first (up to a minute) ...", file=log, flush=True)
     synth = next(c for c in all_cases if c.argv[0] == "synth")
     saved = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     try:

@@ -155,7 +155,7 @@ class MeshConfig(MeshModel):
     gitops: GitopsSettings = Field(
         default_factory=GitopsSettings,
         description=(
-            "Argo CD destination, project and repository for `python -m istio_mesh export argocd`. "
+            "Argo CD destination, project and repository for `istio-mesh export argocd`. "
             "Terraform ignores it."
         ),
     )

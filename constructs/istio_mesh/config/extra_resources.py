@@ -2,7 +2,7 @@
 
 For what the typed settings do not cover (a Telemetry, a canary
 VirtualService). The config loader checks their shape and that they do not
-collide with what the config generates; ``python -m istio_mesh check``
+collide with what the config generates; ``istio-mesh check``
 validates them against the pinned release's CRD schemas.
 """
 

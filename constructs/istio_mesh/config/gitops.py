@@ -1,4 +1,4 @@
-"""Where ``python -m istio_mesh export argocd`` points the Applications it writes.
+"""Where ``istio-mesh export argocd`` points the Applications it writes.
 
 Only read by the GitOps export: the Terraform stacks ignore this section, so
 a config installs the same mesh either way. Every field has a default, so a
@@ -127,7 +127,7 @@ class GitopsRepository(MeshModel):
 
 
 class GitopsSettings(MeshModel):
-    """Argo CD settings for ``python -m istio_mesh export argocd``; Terraform ignores them."""
+    """Argo CD settings for ``istio-mesh export argocd``; Terraform ignores them."""
 
     destination: GitopsDestination = Field(
         default_factory=GitopsDestination, description="Cluster the Applications install into."

@@ -44,7 +44,7 @@ class Waiver(MeshModel):
 
 
 class LintSettings(MeshModel):
-    """Settings for ``python -m istio_mesh check``."""
+    """Settings for ``istio-mesh check``."""
 
     waivers: tuple[Waiver, ...] = Field(
         default=(),

@@ -1,5 +1,5 @@
 """The config linter: production-readiness rules and checks against Istio's
-real CRD schemas and chart values, run by ``python -m istio_mesh check``.
+real CRD schemas and chart values, run by ``istio-mesh check``.
 
 Import the engine from ``istio_mesh.lint.engine``; this package module stays
 empty so that the config models can read ``istio_mesh.lint.catalogue``

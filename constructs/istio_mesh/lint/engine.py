@@ -1,6 +1,6 @@
 """Run the rules over configs, apply waivers, and report.
 
-Exit policy (``python -m istio_mesh check``): errors fail the check (1);
+Exit policy (``istio-mesh check``): errors fail the check (1);
 warnings are reported and fail it only with ``--strict``; waived findings
 are reported with their reason and never fail it; a config that does not
 load is reported as by ``main.py`` and fails with 2.
@@ -69,6 +69,8 @@ class Report:
     config_errors: list[ConfigError] = field(default_factory=list)
     data_versions: set[str] = field(default_factory=set)
     """The Istio releases whose vendored chart and CRD data the files were checked against."""
+    files: int = 0
+    """Files read: a fleet file is one file of several clusters (findings keys)."""
 
     def count(self, severity: str) -> int:
         """Unwaived findings of one severity."""
@@ -100,6 +102,7 @@ def lint_paths(paths: Sequence[Path | str], admit: Admit | None = None) -> Repor
     ``admit`` refuses) is recorded, not raised."""
     report = Report()
     for path in paths:
+        report.files += 1
         try:
             if is_fleet_path(path):
                 # Each cluster of a fleet file is linted as its own config.
@@ -142,8 +145,10 @@ def _plural(n: int, word: str) -> str:
 def format_report(report: Report) -> str:
     """The text ``check`` prints on stdout: every finding, then a summary line."""
     lines = [format_finding(path, f) for path, fs in report.findings.items() for f in fs]
-    files = len(report.findings) + len(report.config_errors)
-    summary = (f"checked {_plural(files, 'file')}: {_plural(report.count('error'), 'error')}, "
+    configs = len(report.findings) + len(report.config_errors)
+    files = report.files or configs
+    checked = _plural(files, "file") + (f" ({_plural(configs, 'cluster')})" if configs != files else "")
+    summary = (f"checked {checked}: {_plural(report.count('error'), 'error')}, "
                f"{_plural(report.count('warning'), 'warning')}, {report.waived} waived")
     if report.config_errors:
         summary += f", {_plural(len(report.config_errors), 'invalid config')}"

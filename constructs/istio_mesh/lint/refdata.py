@@ -10,7 +10,7 @@ and per chart the tree of settable value keys. A test regenerates the file
 from the copy of those files vendored in the repository
 (``third_party/istio/<version>``) and fails when it differs.
 
-Regenerate with ``python -m istio_mesh.lint.refdata third_party/istio/<version>``.
+Regenerate with ``.venv/bin/python -m istio_mesh.lint.refdata third_party/istio/<version>``.
 """
 
 from __future__ import annotations
