@@ -29,7 +29,7 @@ SYNTHESIZE = (
 
 @pytest.fixture(scope="module")
 def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    from istio_mesh.toolchain import TOOLCHAIN
+    from istio_mesh.runtime.toolchain import TOOLCHAIN
 
     assert TOOLCHAIN == "cdktn", "run in toolchains/cdktn/.venv (make test-cdktn)"
     assert DEFAULT_PYTHON.exists(), "the default path's .venv is missing: make install"

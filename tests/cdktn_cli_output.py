@@ -82,7 +82,7 @@ def test_scripts_cdktn_refuses_a_variable_naming_cdktf() -> None:
 def test_the_cdktn_venv_loads_cdktf_when_asked() -> None:
     # cdktf is a base dependency, so toolchains/cdktn/.venv has both: the
     # variable, not the order of preference, decides what is imported.
-    probe = "import istio_mesh.terraform as t; print(t.TOOLCHAIN, t.App.__module__, t.NamespaceV1.__module__)"
+    probe = "import istio_mesh.runtime.terraform as t; print(t.TOOLCHAIN, t.App.__module__, t.NamespaceV1.__module__)"
     for wanted, modules in (("cdktf", "cdktf cdktf_cdktf_provider_kubernetes.namespace_v1"),
                             ("cdktn", "cdktn cdktn_provider_kubernetes.namespace_v1")):
         result = run([sys.executable, "-c", probe], cli_env(**{TOOLCHAIN_ENV: wanted}))

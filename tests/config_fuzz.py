@@ -43,7 +43,7 @@ from pydantic.fields import FieldInfo
 
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import parse_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 FILE = "fuzz.yaml"
 REPO = Path(__file__).resolve().parents[1]
@@ -133,7 +133,7 @@ def build_pure_parts(config: MeshConfig) -> None:
     """Everything the stacks compute from a config without jsii, serialized as
     the constructs serialize it; strict JSON, since Terraform and Helm read it."""
     from istio_mesh.components.release import values_json
-    from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication
+    from istio_mesh.manifests.namespaces import mtls_policies, namespace_labels, peer_authentication
     from istio_mesh.config.control_planes import control_planes
     from istio_mesh.values import (
         base_values,

@@ -17,6 +17,7 @@ import fcntl
 import io
 import json
 import os
+import sys
 import shlex
 import shutil
 import subprocess
@@ -31,10 +32,13 @@ import pytest
 from istio_mesh.cli import quiet_cdktf_deprecation
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, parse_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.runtime.fast_path import enable as enable_fast_path
 
 REPO = Path(__file__).resolve().parents[1]
+# The development tools (deploy graph and picture, config reference), which
+# the wheel does not ship, import from here in the tests that check them.
+sys.path.insert(0, str(REPO / "tools"))
 # jsii starts `node` from PATH. Like the Makefile, put the Node that
 # package.json pins first when it is installed, so a bare `pytest` on a
 # machine whose own Node is past end-of-life runs a supported one.
@@ -193,7 +197,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory, all_configs: dict[str, MeshC
 
 def fresh_stack(name: str = "test") -> Any:
     """A new, empty stack in a new app, for one construct test."""
-    from istio_mesh.terraform import App, TerraformStack
+    from istio_mesh.runtime.terraform import App, TerraformStack
 
     return TerraformStack(App(), name)
 
@@ -210,7 +214,7 @@ def without_metadata(node: Any) -> Any:
 
 def synth_stack(stack: Any) -> dict[str, Any]:
     """What ``stack`` synthesizes to, in memory, without cdktf's ``//`` blocks."""
-    from istio_mesh.terraform import Testing
+    from istio_mesh.runtime.terraform import Testing
 
     return dict(without_metadata(json.loads(Testing.synth(stack))))
 
@@ -250,7 +254,7 @@ def helm_releases(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def release_values(release: dict[str, Any]) -> dict[str, Any]:
     """The chart values a release passes, merged in order as Helm does."""
-    from istio_mesh.values.merge import deep_merge
+    from istio_mesh.config.merge import deep_merge
 
     merged: dict[str, Any] = {}
     for text in release["values"]:

@@ -14,8 +14,8 @@ import istio_mesh.app
 from conftest import CONFIG_DIR, SHIPPED, synthesize
 from istio_mesh import cli
 from istio_mesh.config.loader import load_config
-from istio_mesh.output import staged_output
-from istio_mesh.owned_output import MARKER, OutputRefused
+from istio_mesh.runtime.synth_output import staged_output
+from istio_mesh.runtime.owned_output import MARKER, OutputRefused
 from test_cli import tree_digest
 
 

@@ -18,7 +18,7 @@ from istio_mesh.config.backend import (
 )
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_configs, parse_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 VARIABLES = "connection: {mode: variables}\n"
 CREDENTIAL = re.compile(

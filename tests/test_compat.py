@@ -7,7 +7,7 @@ import pytest
 from conftest import config_from
 from istio_mesh.config.compat import KUBERNETES_SUPPORT, check_kubernetes_support
 from istio_mesh.config.errors import ConfigError, RuleViolation
-from istio_mesh.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
+from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
 
 def error_for(text: str) -> str:

@@ -23,7 +23,7 @@ from config_fuzz import (
 )
 from fleet_form import as_fleet
 from istio_mesh.config.errors import ConfigError
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 QUICK = settings(
     max_examples=150,

@@ -7,7 +7,9 @@ from pydantic import BaseModel, ValidationError
 
 from conftest import config_from
 from istio_mesh.config.base import models_in
-from istio_mesh.config.models import MeshConfig, MtlsMode, OutboundTrafficPolicy
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.mesh_settings import OutboundTrafficPolicy
+from istio_mesh.config.namespaces import MtlsMode
 
 
 def _models(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[type[BaseModel]]:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from config_fuzz import near_valid_texts
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import parse_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.objects import generated_identities, identity, resource_address
 from istio_mesh.plan import policies_plan
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import Synth
-from istio_mesh.deploy_graph import (
+from deploy_graph import (
     HELM_DEFAULT_TIMEOUT_SECONDS,
     DeployGraph,
     critical_path,
@@ -202,7 +202,7 @@ def test_prod_deploys_base_then_cni_and_istiod_then_both_gateways_then_policies(
 def test_the_plan_graph_has_the_synthesized_edges_between_planned_resources(
     synth: Synth, all_configs: dict[str, Any]
 ) -> None:
-    from istio_mesh.deploy_graph import graph_from_plans
+    from deploy_graph import graph_from_plans
     from istio_mesh.plan import cluster_plan
 
     names = ["prod", "ambient", "upgrade-step-2", "security-pack"]

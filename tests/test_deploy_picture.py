@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHIPPED_FILES, Synth
-from istio_mesh.deploy_graph import DeployGraph, graph_from_documents, load_graph
+from deploy_graph import DeployGraph, graph_from_documents, load_graph  # noqa: E402
 
-sys.path.insert(0, str(REPO / "tools"))
 from deploy_picture import PNG_DPI, Arrow, Box, Picture, draw, kind_of, layout  # noqa: E402
 from deploy_picture import main as deploy_picture_main  # noqa: E402
 

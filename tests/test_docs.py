@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from istio_mesh.reference import render
+from config_reference import render
 
 
 def test_config_reference_is_up_to_date() -> None:
     committed = (REPO / "docs" / "config-reference.md").read_text()
     assert committed == render(), (
         "docs/config-reference.md is stale: "
-        ".venv/bin/python -m istio_mesh.reference --out docs/config-reference.md"
+        ".venv/bin/python tools/config_reference.py --out docs/config-reference.md"
     )
 
 

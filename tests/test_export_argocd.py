@@ -21,7 +21,7 @@ import yaml
 from conftest import FLEET_FILES, REPO, SHIPPED_FILES, Synth, config_from, helm_releases, release_values
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.export import ArgoExport, argocd_export
 from istio_mesh.plan import cluster_plan
 from istio_reference import unknown_fields, unknown_value_keys

@@ -14,7 +14,7 @@ from conftest import FIXTURES, REPO, Synth, config_from
 from gateway_api_reference import gateway_api_problems
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, parse_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import cluster_plan, mesh_plan, policies_plan
 
 FIXTURE = FIXTURES / "full" / "gateway-api-ingress.yaml"

@@ -93,7 +93,7 @@ def test_every_check_is_about_something_the_stack_installs(synth: Synth, name: s
 
 def test_the_checks_can_be_turned_off_per_cluster() -> None:
     from istio_mesh.stacks import MeshStack
-    from istio_mesh.terraform import App
+    from istio_mesh.runtime.terraform import App
 
     config = config_from("healthChecks: {enabled: false}\ngateways: [{name: edge, kind: ingress}]")
     stack = synth_stack(MeshStack(App(), "off-mesh", config=config))

@@ -29,7 +29,7 @@ from conftest import (
 from istio_mesh.__main__ import main as istio_mesh_main
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.export import argocd_export
 from istio_mesh.lint.currency import minor_unsupported, patch_behind
 from istio_mesh.lint.engine import lint_config, lint_paths
@@ -374,7 +374,7 @@ def test_check_says_which_istio_data_it_used(tmp_path: Path) -> None:
 
 
 def test_the_table_knows_the_default_pin() -> None:
-    from istio_mesh.versions import DEFAULT_ISTIO_VERSION
+    from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION
 
     assert DEFAULT_ISTIO_VERSION in {r.version for r in release_table().releases}
     assert data_version(DEFAULT_ISTIO_VERSION) == DEFAULT_ISTIO_VERSION

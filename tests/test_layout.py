@@ -51,7 +51,7 @@ def test_cdktf_is_imported_in_one_module_only() -> None:
         for p in PACKAGE.rglob("*.py")
         if _imports(p) & set(CDKTF_MODULES)
     )
-    assert importers == ["terraform.py"]
+    assert importers == ["runtime/terraform.py"]
 
 
 def _full_imports(path: Path) -> set[str]:
@@ -67,8 +67,19 @@ def _full_imports(path: Path) -> set[str]:
 
 def test_values_config_and_policy_data_do_not_need_jsii() -> None:
     # Chart values, policy objects and the linter are pure functions, tested without jsii.
-    for folder in ("values", "config", "policy", "lint"):
+    for folder in ("values", "config", "manifests", "lint"):
         for path in (PACKAGE / folder).rglob("*.py"):
             imported = _full_imports(path)
-            assert "istio_mesh.terraform" not in imported, path
+            assert "istio_mesh.runtime.terraform" not in imported, path
             assert not {m.split(".")[0] for m in imported} & set(CDKTF_MODULES), path
+
+
+def test_development_tools_and_shims_are_not_in_the_package() -> None:
+    """The wheel ships the library: the deploy graph and the config reference
+    are development tools under tools/, and no module only re-exports another."""
+    for gone in ("deploy_graph.py", "reference.py", "versions.py", "output.py", "owned_output.py",
+                 "terraform.py", "toolchain.py", "provider_dialect.py", "upgrades.py",
+                 "config/models.py", "lint/catalogue.py", "values/merge.py", "policy"):
+        assert not (PACKAGE / gone).exists(), gone
+    assert (REPO / "tools" / "deploy_graph.py").is_file()
+    assert (REPO / "tools" / "config_reference.py").is_file()

@@ -51,7 +51,7 @@ def test_every_public_name_resolves() -> None:
 
 def test_mesh_in_a_consumer_stack_with_an_aliased_provider(tmp_path: Path) -> None:
     from istio_mesh import IstioMesh, IstioPolicies
-    from istio_mesh.terraform import App, HelmProvider, KubernetesProvider, TerraformStack
+    from istio_mesh.runtime.terraform import App, HelmProvider, KubernetesProvider, TerraformStack
 
     config = config_from(
         "cni: {enabled: true}\n"
@@ -82,7 +82,7 @@ def test_mesh_in_a_consumer_stack_with_an_aliased_provider(tmp_path: Path) -> No
 
 def test_mesh_stack_is_the_mesh_construct_plus_its_surroundings() -> None:
     from istio_mesh import IstioMesh, MeshStack
-    from istio_mesh.terraform import App
+    from istio_mesh.runtime.terraform import App
 
     stack = MeshStack(App(), "prod-mesh", config=config_from("gateways: [{name: gw, kind: ingress}]"))
     assert isinstance(stack.mesh, IstioMesh)

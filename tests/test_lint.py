@@ -17,7 +17,7 @@ from conftest import (
 )
 from istio_mesh.__main__ import main as istio_mesh_main
 from istio_mesh.config.loader import load_config
-from istio_mesh.lint.catalogue import RULES
+from istio_mesh.config.rule_catalogue import RULES
 from istio_mesh.lint.chart_values import unknown_keys
 from istio_mesh.lint.crd import resource_problems
 from istio_mesh.lint.engine import Report, format_report, lint_config, lint_paths

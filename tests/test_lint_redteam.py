@@ -17,7 +17,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, config_from
 from istio_mesh.config.loader import load_config
-from istio_mesh.lint.catalogue import RULES, RULES_BY_ID
+from istio_mesh.config.rule_catalogue import RULES, RULES_BY_ID
 from istio_mesh.lint.engine import lint_config, lint_paths
 
 CORPUS = FIXTURES / "lint-redteam"

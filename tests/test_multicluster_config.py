@@ -13,7 +13,7 @@ from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_configs, parse_config
-from istio_mesh.policy.multicluster import multicluster_manifests
+from istio_mesh.manifests.multicluster import multicluster_manifests
 from istio_mesh.values import base_values, gateway_values, istiod_values, ztunnel_values
 
 ROOT = "3e982ecfb002b35af3a949545e9e8459e783bef142a7a289fa303345753ddb02"

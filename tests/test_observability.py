@@ -16,7 +16,7 @@ import yaml
 from conftest import FIXTURES, REPO, config_from
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.export.argocd import argocd_export
 from istio_mesh.plan import cluster_plan
 from test_telemetry import monitor_problems

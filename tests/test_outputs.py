@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FULL_FIXTURES, SHIPPED, Synth, config_from, helm_releases
 from istio_mesh.config.control_planes import control_planes
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan.outputs import OUTPUT_NAMES, mesh_outputs
 from istio_mesh.values.istiod import istiod_values
 

@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 
 from conftest import CONFIG_DIR, REPO, run_in_process
-from istio_mesh import cli, reference
+import config_reference as reference  # tools/config_reference.py
+from istio_mesh import cli
 from istio_mesh.__main__ import main as istio_mesh_main
-from istio_mesh.owned_output import MARKER, OutputRefused, Writer, replace_file, replacing, vet
+from istio_mesh.runtime.owned_output import MARKER, OutputRefused, Writer, replace_file, replacing, vet
 
 sys.path.insert(0, str(REPO / "tools"))
 sys.path.insert(0, str(REPO / "tools" / "bench"))
@@ -119,7 +120,7 @@ def test_no_writer_touches_a_folder_it_did_not_write(
 
 
 def test_an_empty_cdktf_outdir_means_cdktf_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    from istio_mesh.output import target_outdir
+    from istio_mesh.runtime.synth_output import target_outdir
 
     monkeypatch.setenv("CDKTF_OUTDIR", "")
     assert target_outdir() == Path("cdktf.out")
@@ -227,7 +228,7 @@ def test_an_export_from_before_the_marker_is_replaced(project: Path) -> None:
 
 
 def test_a_cdktf_out_from_before_the_marker_is_recognised_by_its_shape(tmp_path: Path) -> None:
-    from istio_mesh.output import earlier_synthesis
+    from istio_mesh.runtime.synth_output import earlier_synthesis
 
     out = tmp_path / "cdktf.out"
     (out / "stacks" / "prod-mesh").mkdir(parents=True)
@@ -253,7 +254,7 @@ def test_a_results_folder_from_before_the_marker_is_the_benchmarks(tmp_path: Pat
 
 
 def test_the_committed_output_folders_carry_their_writers_marker() -> None:
-    from istio_mesh.owned_output import written_by
+    from istio_mesh.runtime.owned_output import written_by
 
     assert written_by(REPO / "docs" / "graph") == deploy_picture.COMMAND
     assert written_by(REPO / "benchmarks") == bench_run.COMMAND

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from conftest import config_from
-from istio_mesh.policy.authorization import allow_policies, default_deny
-from istio_mesh.policy.egress import egress_manifests
+from istio_mesh.manifests.authorization import allow_policies, default_deny
+from istio_mesh.manifests.egress import egress_manifests
 from istio_mesh.config.objects import resource_address
 from istio_mesh.plan import policies_plan
-from istio_mesh.policy.sidecars import sidecar_manifests
+from istio_mesh.manifests.sidecars import sidecar_manifests
 
 GATEWAYS = """
 gateways:

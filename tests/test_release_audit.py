@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import Synth, expected_release_repository, expected_release_version, installs_gateway_api_crds
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 TIMEOUT_BOUNDS = (60, 3600)
 HISTORY_BOUNDS = (1, 100)

@@ -19,7 +19,7 @@ import yaml
 from conftest import REPO, synthesize
 from terraform_harness import Project, unwrapped
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 STACK = "prod-mesh"
 RUNBOOK = REPO / "examples" / "upgrade-runbook"

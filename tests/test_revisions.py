@@ -8,9 +8,9 @@ import pytest
 
 from conftest import Synth, config_from, helm_releases, release_values
 from istio_mesh.config.control_planes import control_planes, default_revision, managed_tags, resolve
-from istio_mesh.config.models import MeshConfig
-from istio_mesh.policy.manifests import namespace_labels, waypoint
-from istio_mesh.policy.revision_tags import tag_service, tag_webhook
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.manifests.namespaces import namespace_labels, waypoint
+from istio_mesh.manifests.revision_tags import tag_service, tag_webhook
 
 CANARY = """
 istio: {version: '1.30.3'}

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import Synth, config_from, helm_releases, release_values
 from istio_mesh.config.control_planes import control_planes
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values import istiod_values as istiod_values_of
 
 CA_KEYS = {
@@ -130,7 +130,7 @@ def test_extra_resources_are_applied_as_written(synth: Synth, all_configs: dict[
 def test_istiod_refuses_to_skip_a_plugged_in_ca(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, IstioCni, Istiod
     from istio_mesh.plan import mesh_plan
-    from istio_mesh.terraform import App, TerraformStack
+    from istio_mesh.runtime.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
     plan = mesh_plan(all_configs["prod"])

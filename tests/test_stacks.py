@@ -20,7 +20,7 @@ from conftest import (
     release_values,
     synthesize,
 )
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_reference import crds
 
 CONFIGS = SNAPSHOTTED + FULL_FIXTURES
@@ -257,7 +257,7 @@ def test_synthesis_is_byte_identical(tmp_path: Path, all_configs: dict[str, Mesh
 def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig]) -> None:
     from istio_mesh.components import IstioBase, Istiod
     from istio_mesh.plan import mesh_plan
-    from istio_mesh.terraform import App, TerraformStack
+    from istio_mesh.runtime.terraform import App, TerraformStack
 
     stack = TerraformStack(App(), "library-use")
     plan = mesh_plan(config_from("cni: {enabled: true}"))

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import FIXTURES, REPO, Synth, config_from, helm_releases, release_values
 from istio_mesh.config.errors import ConfigError
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.engine import lint_config
 from istio_mesh.plan.policies import policies_plan
 from istio_mesh.values.istiod import mesh_config

@@ -53,7 +53,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 
 def _toolchain() -> str:
-    from istio_mesh.terraform import TOOLCHAIN
+    from istio_mesh.runtime.terraform import TOOLCHAIN
 
     return TOOLCHAIN
 
@@ -165,7 +165,7 @@ def _generated_from(package: str) -> str:
 
 
 def test_pins_are_the_versions_the_bindings_were_generated_from() -> None:
-    from istio_mesh.toolchain import TOOLCHAINS
+    from istio_mesh.runtime.toolchain import TOOLCHAINS
 
     toolchain = _toolchain()
     _, helm, kubernetes = TOOLCHAINS[toolchain]
@@ -175,7 +175,7 @@ def test_pins_are_the_versions_the_bindings_were_generated_from() -> None:
 
 
 def test_the_variable_names_the_toolchain_and_nothing_else() -> None:
-    from istio_mesh.toolchain import ToolchainError, chosen_toolchain, installed_toolchain
+    from istio_mesh.runtime.toolchain import ToolchainError, chosen_toolchain, installed_toolchain
 
     # cdktf is installed on both paths (a base dependency).
     assert chosen_toolchain({"ISTIO_MESH_TOOLCHAIN": "cdktf"}) == "cdktf"

@@ -10,7 +10,7 @@ import pytest
 from conftest import CONFIG_DIR, FLEET_FILES, config_from
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import load_fleet
-from istio_mesh.policy.authorization import allow_policies
+from istio_mesh.manifests.authorization import allow_policies
 
 SHOP_RULE = (
     "namespaces: [{{name: shop}}]\n"

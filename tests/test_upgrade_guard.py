@@ -1,6 +1,6 @@
 """Upgrade safety: an in-place Istio change of more than one minor version is refused.
 
-The rule and its wording are pure Python (istio_mesh.upgrades); the guard is
+The rule and its wording are pure Python (istio_mesh.runtime.upgrades); the guard is
 synthesized Terraform (terraform_data precondition, terraform_remote_state of
 the stack's own state). tests/test_upgrade_guard_terraform.py runs the real
 Terraform on it.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Synth, config_from, synthesize
-from istio_mesh.upgrades import (
+from istio_mesh.runtime.upgrades import (
     crosses_more_than_one_minor,
     minor_index,
     skipped_minor_warnings,

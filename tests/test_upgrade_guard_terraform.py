@@ -16,7 +16,7 @@ from conftest import config_from, synthesize
 from terraform_harness import Project, unwrapped
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
 from istio_mesh.stacks.state import local_state, previous_outputs
-from istio_mesh.terraform import App, HelmProvider, HelmRelease, TerraformStack
+from istio_mesh.runtime.terraform import App, HelmProvider, HelmRelease, TerraformStack
 
 
 STACK = "prod-mesh"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import config_from
 from istio_mesh.values import base_values, cni_values
-from istio_mesh.values.merge import deep_merge
+from istio_mesh.config.merge import deep_merge
 
 
 def test_base_keeps_crds_as_templates() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import config_from
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values import gateway_values
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from conftest import config_from
 from istio_mesh.config.control_planes import control_planes
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values import istiod_values as istiod_values_of
 
 

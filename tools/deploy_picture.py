@@ -1,9 +1,9 @@
 """``make graph``: each config file's deploy order as an SVG and a PNG picture.
 
 Development tooling, not part of the library: the wheel ships
-:mod:`istio_mesh.deploy_graph` (the order as data), and this script only
+``tools/deploy_graph.py`` (the order as data), and this script only
 draws it for the docs. Boxes and arrows are placed by pure functions of a
-:class:`~istio_mesh.deploy_graph.DeployGraph` (tested without jsii or
+:class:`deploy_graph.DeployGraph` (tested without jsii or
 matplotlib); matplotlib only draws them. It is chosen over Graphviz because it
 installs from PyPI with its own font, which also makes the output the same on
 every machine: text is drawn as paths and the SVG ids are salted with a
@@ -18,7 +18,7 @@ columns, so no arrow crosses a box it does not start or end at.
 Run ``.venv/bin/python tools/deploy_picture.py [--out docs/graph]``;
 ``MESH_CONFIG`` selects config files as it does for ``main.py``; a fleet file
 is drawn as one picture of all its clusters. The output folder is the
-tool's own (:mod:`istio_mesh.owned_output`): it is replaced whole, keeping
+tool's own (:mod:`istio_mesh.runtime.owned_output`): it is replaced whole, keeping
 the pictures of configs not selected this time, and a folder the tool did
 not write is refused (exit 2).
 """
@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from istio_mesh.deploy_graph import (
+from deploy_graph import (
     HELM_RELEASE,
     CriticalPath,
     DeployGraph,
@@ -46,7 +46,7 @@ from istio_mesh.deploy_graph import (
     describe,
     helm_timeout,
 )
-from istio_mesh.owned_output import MARKER, OutputRefused, Writer, replacing, vet, written_by
+from istio_mesh.runtime.owned_output import MARKER, OutputRefused, Writer, replacing, vet, written_by
 
 COMMAND = "python tools/deploy_picture.py"
 """How the tool is run; its output folder's marker names it."""
@@ -590,7 +590,7 @@ def _draw_all(paths: Sequence[Path], out: Path, staging: Path) -> None:
     quiet_cdktf_deprecation()  # cdktf 0.21's one Node warning, as main.py does
     from istio_mesh.app import build_app
     from istio_mesh.config.loader import load_configs
-    from istio_mesh.deploy_graph import load_graph
+    from deploy_graph import load_graph
 
     if out.is_dir() and written_by(out) == COMMAND:
         for old in sorted(out.iterdir()):

@@ -44,26 +44,18 @@ from istio_mesh.config.credentials import ExecConnection
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, load_configs, parse_config
-from istio_mesh.config.models import (
-    CniSettings,
-    GatewaySettings,
-    HelmSettings,
-    IstiodSettings,
-    IstioSettings,
-    KubeconfigConnection,
-    MeshConfig,
-    MeshSettings,
-    MtlsMode,
-    MtlsSettings,
-    NamespaceSettings,
-    RevisionSettings,
-    VariablesConnection,
-    ZtunnelSettings,
-)
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.connection import KubeconfigConnection, VariablesConnection
+from istio_mesh.config.gateways import GatewaySettings
+from istio_mesh.config.istio import HelmSettings, IstioSettings
+from istio_mesh.config.istiod import IstiodSettings, RevisionSettings
+from istio_mesh.config.mesh_settings import MeshSettings
+from istio_mesh.config.namespaces import MtlsMode, MtlsSettings, NamespaceSettings
+from istio_mesh.config.node_agents import CniSettings, ZtunnelSettings
 from istio_mesh.config.multicluster import MulticlusterSettings
 from istio_mesh.plan import ClusterPlan, MeshPlan, PoliciesPlan, cluster_plan
 from istio_mesh.plan.outputs import OUTPUT_NAMES, MeshOutput, mesh_outputs
-from istio_mesh.versions import DEFAULT_ISTIO_VERSION
+from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION
 
 if TYPE_CHECKING:
     from istio_mesh.app import build_app

@@ -24,7 +24,7 @@ from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, ConfigErrors, select_c
 from istio_mesh.export import DEFAULT_OUT, argocd_export, export_writer, write_exports
 from istio_mesh.lint.engine import EXIT_CONFIG_ERROR, format_report, lint_paths
 from istio_mesh.lint.notes_report import upgrade_notes_report
-from istio_mesh.owned_output import OutputRefused, vet
+from istio_mesh.runtime.owned_output import OutputRefused, vet
 from istio_mesh.plan import cluster_plan
 
 

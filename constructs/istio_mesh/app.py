@@ -7,11 +7,11 @@ from pathlib import Path
 
 from istio_mesh.config.backend import stack_name
 from istio_mesh.config.fleet import remote_primaries
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import cluster_plan
-from istio_mesh.provider_dialect import app_context
+from istio_mesh.runtime.provider_dialect import app_context
 from istio_mesh.stacks import MeshStack, PoliciesStack
-from istio_mesh.terraform import App
+from istio_mesh.runtime.terraform import App
 
 
 def mesh_stack_name(prefix: str) -> str:

@@ -3,7 +3,7 @@
 All configs are loaded before anything is constructed, so a bad file stops
 the run before cdktf writes a byte. Synthesis then goes to a directory beside
 the output and replaces it only once it succeeded (see
-:mod:`istio_mesh.output`): a run that fails or is interrupted half-way leaves
+:mod:`istio_mesh.runtime.synth_output`): a run that fails or is interrupted half-way leaves
 an existing ``cdktf.out`` as it was.
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 from istio_mesh.admission import load_admitted_configs
 from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.loader import CONFIG_SELECTOR_ENV, select_config_paths
-from istio_mesh.output import SYNTH_WRITER, OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
-from istio_mesh.owned_output import OutputRefused, vet
+from istio_mesh.runtime.synth_output import SYNTH_WRITER, OutputBusy, exclusive, run_by_cdktf_cli, staged_output, target_outdir
+from istio_mesh.runtime.owned_output import OutputRefused, vet
 from istio_mesh.runtime.teardown import exit_without_teardown
-from istio_mesh.upgrades import skipped_minor_warnings
+from istio_mesh.runtime.upgrades import skipped_minor_warnings
 
 EXIT_CONFIG_ERROR = 2
 
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     del argv  # the CLI takes its selection from the environment, as cdktf runs it
     try:  # the toolchain ISTIO_MESH_TOOLCHAIN names, or the one installed
-        importlib.import_module("istio_mesh.toolchain")
+        importlib.import_module("istio_mesh.runtime.toolchain")
     except ImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

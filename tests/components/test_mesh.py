@@ -31,7 +31,7 @@ def _providers(out: dict[str, Any]) -> dict[str, str | None]:
 
 def test_every_resource_uses_the_providers_passed_down() -> None:
     from istio_mesh.components import IstioMesh, IstioPolicies
-    from istio_mesh.terraform import HelmProvider, KubernetesProvider
+    from istio_mesh.runtime.terraform import HelmProvider, KubernetesProvider
 
     config = config_from(SECURE)
     stack = fresh_stack()

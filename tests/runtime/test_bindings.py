@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from istio_mesh.runtime.bindings import BINDING_MODULES, load_bindings, module_names
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+from istio_mesh.runtime.toolchain import TOOLCHAIN, TOOLCHAINS
 
 CORE, HELM, KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 

@@ -25,7 +25,7 @@ from conftest import REPO
 from istio_mesh.runtime import fast_path
 from istio_mesh.runtime.fast_path import FAST_PATH_ENV, TYPE_CHECKS_ENV
 from istio_mesh.runtime.kernel import DIRECT_KERNEL_ENV
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+from istio_mesh.runtime.toolchain import TOOLCHAIN, TOOLCHAINS
 
 CORE, HELM, KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 
@@ -39,7 +39,7 @@ PROBE = textwrap.dedent(
     {loading}
     from istio_mesh.app import build_app
     from istio_mesh.config.loader import load_configs, select_config_paths
-    import istio_mesh.terraform as t
+    import istio_mesh.runtime.terraform as t
 
     def node_processes():
         found, pending = 0, [str(os.getpid())]

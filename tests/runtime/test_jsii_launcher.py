@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+from istio_mesh.runtime.toolchain import TOOLCHAIN, TOOLCHAINS
 
 LAUNCHER = REPO / "constructs" / "istio_mesh" / "runtime" / "jsii_launcher.js"
 SWITCH = "CDKTN_DISABLE_CREATION_STACK"

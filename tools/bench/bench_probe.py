@@ -10,7 +10,7 @@ interpreter's teardown: every mode alike.
 Modes:
   whole PACKAGES           ``import`` the binding packages whole (a plain
                            cdktf program's start), nothing else
-  used                     our ``terraform.py``: cdktf and only the binding
+  used                     our ``runtime/terraform.py``: cdktf and only the binding
                            modules we use, loaded as ``main.py`` loads them
   handwritten OUTDIR       ``handwritten_prod.py``: prod's JSON by hand, the floor
   synth SELECTOR OUTDIR    ``main.py`` (``istio_mesh.cli.main``) for the configs

@@ -10,7 +10,7 @@ teardown, as ``main.py`` does. Printed, in this order:
   * start-up: importing the three binding packages whole (``import cdktf,
     cdktf_cdktf_provider_helm, cdktf_cdktf_provider_kubernetes``, a plain
     cdktf program's start), and importing only the modules we use, as
-    ``istio_mesh/terraform.py`` does;
+    ``istio_mesh/runtime/terraform.py`` does;
   * prod written by hand (``handwritten_prod.py``: the floor a user could
     reach) and our synth of each shipped config (``main.py``);
   * a fleet of 1, 10 and 100 copies of prod in one app, with ratios; the
@@ -25,7 +25,7 @@ teardown, as ``main.py`` does. Printed, in this order:
 Results go to ``build/bench/results.json``; ``--record`` (``make bench
 BENCH_RECORD=1``) writes ``benchmarks/results.json``, the figures the docs
 quote, and ``--out DIR`` writes ``DIR/results.json``. The folder is the
-benchmark's own (:mod:`istio_mesh.owned_output`): it is checked before any
+benchmark's own (:mod:`istio_mesh.runtime.owned_output`): it is checked before any
 measurement, replaced whole, and refused (exit 2) if it holds anything the
 benchmark did not write. Run ``python tools/bench/bench_run.py [--repeat N]``.
 """
@@ -49,13 +49,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from istio_mesh.owned_output import OutputRefused, Writer, replacing, vet
+from istio_mesh.runtime.owned_output import OutputRefused, Writer, replacing, vet
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 PROBE = HERE / "bench_probe.py"
 REPO = HERE.parents[1]
-TOOLCHAIN_PY = REPO / "constructs" / "istio_mesh" / "toolchain.py"
+TOOLCHAIN_PY = REPO / "constructs" / "istio_mesh" / "runtime" / "toolchain.py"
 REPEAT_ENV = "ISTIO_MESH_BENCH_REPEAT"
 DEFAULT_REPEAT = 3
 FLEET_SIZES = (1, 10, 100)
@@ -70,7 +70,7 @@ FLEET_TARGET = 1.5
 def binding_packages() -> list[str]:
     """The CDK core and provider packages of the installed toolchain (cdktf or
     its fork cdktn), the ones a plain program imports whole; read from
-    ``istio_mesh/toolchain.py`` (standard library only), as ``terraform.py``
+    ``istio_mesh/runtime/toolchain.py`` (standard library only), as ``terraform.py``
     reads them (ISTIO_MESH_TOOLCHAIN, else the first installed)."""
     spec = importlib.util.spec_from_file_location("bench_toolchain", TOOLCHAIN_PY)
     assert spec is not None and spec.loader is not None
@@ -250,7 +250,7 @@ def machine() -> dict[str, Any]:
 
 def warm_up(all_cases: list[Case], scratch: Path, log: Any) -> None:
     """One unmeasured run of our synth, which also writes the optimized
-    bytecode ``terraform.py`` loads the bindings from (as a first ``make
+    bytecode the fast path loads the bindings from (as a first ``make
     synth`` would), even where ``PYTHONDONTWRITEBYTECODE`` is set."""
     print("warming up: one unmeasured synth; after an install it compiles the provider "
           "bindings' bytecode first (up to a minute) ...", file=log, flush=True)
@@ -463,7 +463,8 @@ def _memory(measured: dict[str, Measured], document: dict[str, Any]) -> list[str
 def _deploy(measured: dict[str, Measured], document: dict[str, Any]) -> list[str]:
     """Critical path and worst-case Helm wait of each config, from its JSON."""
     sys.path.insert(0, str(REPO / "constructs"))
-    from istio_mesh.deploy_graph import critical_path, load_graph
+    sys.path.insert(0, str(REPO / "tools"))
+    from deploy_graph import critical_path, load_graph
 
     lines = [
         "",

@@ -8,7 +8,7 @@ metadata removed. Each resource is one constructor call straight in its
 stack under its final address, so cdktf needs no ``override_logical_id``
 and no intermediate constructs; what the typed API cannot say takes one
 ``add_override``. The bindings are loaded the cheapest way we know, by our
-``terraform.py`` (only the modules used, runtime checks compiled out), so
+``runtime/terraform.py`` (only the modules used, runtime checks compiled out), so
 the gap to our synth is our code and our construct tree, not the loading.
 
 Run ``python tools/bench/handwritten_prod.py OUTDIR``. When prod's output
@@ -51,10 +51,10 @@ def fast_path() -> ModuleType:
 
 
 def terraform_module() -> ModuleType:
-    """Our ``terraform.py``, alone: with the fast path on first, as main.py
+    """Our ``runtime/terraform.py``, alone: with the fast path on first, as main.py
     turns it on, it finds the bindings loaded."""
     bare_packages()
-    return importlib.import_module("istio_mesh.terraform")
+    return importlib.import_module("istio_mesh.runtime.terraform")
 
 
 def _ordered(resources: dict[str, dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -22,10 +22,10 @@ from istio_mesh.admission.origins import Origin, item_origin, manifest_origins
 from istio_mesh.admission.owners import address_clashes, object_clashes, telemetry_clashes
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import ConfigErrors, load_configs_with_sources
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.export import ArgoExport
 from istio_mesh.plan import ClusterPlan, ManifestItem, cluster_plan
-from istio_mesh.versions import DEFAULT_ISTIO_VERSION
+from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION
 
 __all__ = ["admission_problems", "check_configs", "export_problems", "load_admitted_configs"]
 

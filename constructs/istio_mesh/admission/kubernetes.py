@@ -18,7 +18,7 @@ from typing import Any
 from istio_mesh.admission.origins import Origin
 from istio_mesh.config import names
 from istio_mesh.config.gateway_api import ISTIO_GATEWAY_CLASS
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 _DNS_1035 = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", re.ASCII)
 

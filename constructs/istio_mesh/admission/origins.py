@@ -15,11 +15,11 @@ from typing import Any
 from dataclasses import field as default
 
 from istio_mesh.config.errors import format_path
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.objects import Identity
 from istio_mesh.plan import ClusterPlan, HelmReleaseItem, Item, ManifestItem, NamespaceItem
-from istio_mesh.policy.gateway_api import gateway_manifest, http_route_manifest
-from istio_mesh.policy.telemetry import telemetry_manifests
+from istio_mesh.manifests.gateway_api import gateway_manifest, http_route_manifest
+from istio_mesh.manifests.telemetry import telemetry_manifests
 
 Path = tuple[str | int, ...]
 Translate = Callable[[Path], Path | None]

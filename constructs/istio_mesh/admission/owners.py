@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from istio_mesh.admission.origins import Origin, identity, item_origin, manifest_origins
 from istio_mesh.config.gateway_api import ISTIO_GATEWAY_CLASS
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.objects import Identity
 from istio_mesh.plan import ClusterPlan, Item, ManifestItem
 

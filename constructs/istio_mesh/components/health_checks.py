@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from istio_mesh.components.terraform_check import Assertion, ScopedData, TerraformCheck
 from istio_mesh.plan.day_two import SUPPORTED_DATA_PLANE_SKEW, HealthCheck, ResourceQuery
-from istio_mesh.terraform import Construct
+from istio_mesh.runtime.terraform import Construct
 
 DATA_SOURCE = "kubernetes_resources"
 PREFIX = "Istio health:"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from istio_mesh.components.upstream import Rendered, remember_address
 from istio_mesh.plan.items import ManifestItem
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     Construct,
     ITerraformDependable,
     KubernetesManifest,

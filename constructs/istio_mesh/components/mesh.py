@@ -16,10 +16,10 @@ from istio_mesh.components.release import IstioChart
 from istio_mesh.components.revision_tag import RevisionTag
 from istio_mesh.components.upstream import Rendered
 from istio_mesh.components.ztunnel import Ztunnel
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import MeshPlan, mesh_outputs, mesh_plan
 from istio_mesh.plan.items import HelmReleaseItem
-from istio_mesh.terraform import Construct, HelmRelease, TerraformProvider, TerraformStack
+from istio_mesh.runtime.terraform import Construct, HelmRelease, TerraformProvider, TerraformStack
 
 _Chart = TypeVar("_Chart", bound=IstioChart)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from istio_mesh.components.secret import WriteOnlySecret
 from istio_mesh.components.upstream import Rendered, remember_address
 from istio_mesh.plan.items import NamespaceMetadataItem, SecretItem
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     Construct,
     ITerraformDependable,
     KubernetesAnnotations,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from istio_mesh.plan.items import NamespaceItem
-from istio_mesh.provider_dialect import namespace_v1
-from istio_mesh.terraform import (
+from istio_mesh.runtime.provider_dialect import namespace_v1
+from istio_mesh.runtime.terraform import (
     Construct,
     ITerraformDependable,
     KubernetesLabels,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.plan.outputs import MeshOutput
-from istio_mesh.terraform import Construct, TerraformOutput
+from istio_mesh.runtime.terraform import Construct, TerraformOutput
 
 
 class MeshOutputs(Construct):

@@ -15,10 +15,10 @@ from istio_mesh.components.sidecar_scope import SidecarScope
 from istio_mesh.components.telemetry import PrometheusMonitors, TelemetryResources
 from istio_mesh.components.upstream import Rendered
 from istio_mesh.components.waypoint import Waypoint
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import PoliciesPlan, policies_plan
 from istio_mesh.plan.items import ManifestItem
-from istio_mesh.terraform import Construct, TerraformProvider
+from istio_mesh.runtime.terraform import Construct, TerraformProvider
 
 
 class IstioPolicies(Construct):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from istio_mesh.terraform import Construct, TerraformResource, TerraformResourceLifecycle
+from istio_mesh.runtime.terraform import Construct, TerraformResource, TerraformResourceLifecycle
 
 
 class DestroyProtection(Construct):

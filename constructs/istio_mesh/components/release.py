@@ -15,7 +15,7 @@ from typing import Any
 
 from istio_mesh.components.upstream import remember_address, require_upstream
 from istio_mesh.plan.items import HelmReleaseItem
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     AssetType,
     Construct,
     HelmRelease,

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 from istio_mesh.components.upgrade_guard import PREVIOUS_VERSIONS
 from istio_mesh.plan.day_two import RetirementGuard
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     Construct,
     DataKubernetesResources,
     Precondition,

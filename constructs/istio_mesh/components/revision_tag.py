@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from istio_mesh.components.manifest import render_manifest
 from istio_mesh.plan.mesh import RevisionTagItems
-from istio_mesh.terraform import Construct, ITerraformDependable, TerraformProvider
+from istio_mesh.runtime.terraform import Construct, ITerraformDependable, TerraformProvider
 
 
 class RevisionTag(Construct):

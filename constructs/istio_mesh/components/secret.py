@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from istio_mesh.components.upstream import remember_address
 from istio_mesh.plan.items import SecretItem
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     Construct,
     ITerraformDependable,
     SecretV1,

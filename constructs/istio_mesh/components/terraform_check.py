@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from istio_mesh.terraform import Construct, TerraformStack
+from istio_mesh.runtime.terraform import Construct, TerraformStack
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ Terraform builtins, so the check needs no provider and runs in every plan.
 
 from __future__ import annotations
 
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     Construct,
     HelmRelease,
     Precondition,
@@ -20,7 +20,7 @@ from istio_mesh.terraform import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
-from istio_mesh.upgrades import REFUSAL, SINCE_LAST_APPLY, minor_index
+from istio_mesh.runtime.upgrades import REFUSAL, SINCE_LAST_APPLY, minor_index
 
 VERSIONS_OUTPUT = "istio_control_plane_versions"
 """Stack output: control-plane release name -> the Istio version it runs."""

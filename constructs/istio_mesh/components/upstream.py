@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from istio_mesh.terraform import ITerraformDependable
+from istio_mesh.runtime.terraform import ITerraformDependable
 
 
 class Rendered:

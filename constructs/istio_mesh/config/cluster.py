@@ -23,7 +23,7 @@ from istio_mesh.config.gateways import GatewaySettings, check_gateway_namespaces
 from istio_mesh.config.gitops import GitopsSettings
 from istio_mesh.config.istio import HelmSettings, IstioSettings
 from istio_mesh.config.istiod import IstiodSettings, RevisionSettings
-from istio_mesh.config.lint import Environment, LintSettings
+from istio_mesh.config.lint_settings import Environment, LintSettings
 from istio_mesh.config.mesh_settings import MeshSettings
 from istio_mesh.config.multicluster import MulticlusterSettings, check_multicluster
 from istio_mesh.config.namespaces import MtlsSettings, NamespaceSettings, check_namespaces

@@ -1,6 +1,6 @@
 """Which Istio objects the typed settings generate, named without building them.
 
-The policy builders (:mod:`istio_mesh.policy`) write these objects; the config
+The policy builders (:mod:`istio_mesh.manifests`) write these objects; the config
 needs only their identities, to refuse an ``extraResources`` entry that would
 be a second owner of one of them. Names and API groups are defined here, once,
 and the builders take them from here; a test checks, for every shipped config

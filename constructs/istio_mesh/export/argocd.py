@@ -26,7 +26,7 @@ from typing import Any
 
 from istio_mesh.config.gateway_api import GATEWAY_API_VERSION
 from istio_mesh.config.gitops import IN_CLUSTER_SERVER
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import (
     ClusterPlan,
     HelmReleaseItem,

@@ -4,7 +4,7 @@ per cluster naming what the export cannot write.
 Everything is rendered in memory before the output directory is touched, and
 the new directory replaces the old one in one rename, so a failed run leaves
 the previous export as it was and a second run gives the same bytes. Only
-the export's own earlier output is ever replaced (:mod:`istio_mesh.owned_output`).
+the export's own earlier output is ever replaced (:mod:`istio_mesh.runtime.owned_output`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from istio_mesh.export.argocd import APPLICATIONS_FOLDER, ArgoExport
-from istio_mesh.owned_output import Writer, replacing
+from istio_mesh.runtime.owned_output import Writer, replacing
 
 DEFAULT_OUT = Path("build") / "argocd"
 COMMAND = "python -m istio_mesh export argocd"
@@ -135,7 +135,7 @@ def readme(export: ArgoExport) -> str:
 
 def write_exports(exports: Sequence[ArgoExport], out: Path, inputs: Sequence[Path] = ()) -> list[Path]:
     """Write every cluster's export to ``out``, replacing the export's own
-    earlier output there and nothing else (:class:`~istio_mesh.owned_output.OutputRefused`
+    earlier output there and nothing else (:class:`~istio_mesh.runtime.owned_output.OutputRefused`
     otherwise). Returns the files written, relative to ``out``."""
     rendered: dict[str, str] = {}
     for export in exports:

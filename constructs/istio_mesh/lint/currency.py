@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.versions import parse_version
 from istio_mesh.lint.refdata import checked_against
 from istio_mesh.lint.release_table import ReleaseTable, minor_of, release_table

@@ -15,8 +15,8 @@ from pathlib import Path
 from istio_mesh.config.errors import ConfigError, shown_file
 from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
-from istio_mesh.lint.catalogue import RULES
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.rule_catalogue import RULES
 from istio_mesh.lint.currency import CURRENCY_CHECKS
 from istio_mesh.lint.guardrails import GUARDRAILS
 from istio_mesh.lint.observability import OBSERVABILITY_CHECKS

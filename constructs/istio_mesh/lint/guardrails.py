@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from istio_mesh.config.base import parse_quantity
-from istio_mesh.config.models import MeshConfig, OutboundTrafficPolicy
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.mesh_settings import OutboundTrafficPolicy
 from istio_mesh.lint.hatches import hatches, value_at, walk
 from istio_mesh.lint.rules import Finding, finding, istiods, production
 

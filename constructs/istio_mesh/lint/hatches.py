@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from istio_mesh.config.control_planes import ControlPlane, control_planes, resolve
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.rules import istiods
 from istio_mesh.values.cni import cni_values
 from istio_mesh.values.gateway import gateway_values

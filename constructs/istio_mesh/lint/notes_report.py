@@ -10,7 +10,7 @@ from pathlib import Path
 
 from istio_mesh.config.fleet import is_fleet_path, load_fleet
 from istio_mesh.config.loader import load_config
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.upgrade_notes import applicable_notes, format_move
 
 

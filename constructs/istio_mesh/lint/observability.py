@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from istio_mesh.config.addons import ADDONS_VERSION
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.names import parse_version
 from istio_mesh.config.observability import MIN_SCRAPE_SECONDS, duration_seconds, istio_minors
 from istio_mesh.lint.rules import Finding, finding, production

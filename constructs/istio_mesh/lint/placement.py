@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.placement import Placement, Tolerations, allows_all
 from istio_mesh.lint.rules import Finding, finding, istiods, production
 

@@ -27,7 +27,7 @@ import yaml
 # Istio's CRD file is about a megabyte: libyaml reads it ten times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-from istio_mesh.versions import DEFAULT_ISTIO_VERSION, parse_version
+from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION, parse_version
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHARTS = ("base", "istiod", "cni", "gateway", "ztunnel")

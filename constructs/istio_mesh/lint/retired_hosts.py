@@ -21,7 +21,7 @@ from istio_mesh.config.istio_homes import (
     ISTIO_OCI_CHART_REPOSITORY,
     retired_host,
 )
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.rules import Check, Finding, finding
 
 RULE = "retired-istio-host"

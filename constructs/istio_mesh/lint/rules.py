@@ -14,13 +14,16 @@ from typing import Any
 from istio_mesh.config.errors import format_path
 from istio_mesh.config.gateway_api import GATEWAY_API_VERSION, uses_gateway_api
 from istio_mesh.config.gateways import chart_gateways
-from istio_mesh.config.models import IstiodSettings, MeshConfig, MtlsMode, OutboundTrafficPolicy
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.istiod import IstiodSettings
+from istio_mesh.config.mesh_settings import OutboundTrafficPolicy
+from istio_mesh.config.namespaces import MtlsMode
 from istio_mesh.config.sidecars import has_sidecar_injection
-from istio_mesh.lint.catalogue import RULES_BY_ID, Severity
+from istio_mesh.config.rule_catalogue import RULES_BY_ID, Severity
 from istio_mesh.lint.chart_values import unknown_keys
 from istio_mesh.lint.crd import known_kinds, preferred_version, resource_problems
 from istio_mesh.lint.refdata import checked_against, data_version
-from istio_mesh.policy.sidecars import egress_hosts
+from istio_mesh.manifests.sidecars import egress_hosts
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from istio_mesh.config.egress import routed_gateways
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.lint.hatches import value_at
 from istio_mesh.lint.rules import Finding, finding, production
 

@@ -14,7 +14,8 @@ from istio_mesh.config.gateway_api import (
     gateway_api_service_account,
     installs_gateway_api_crds,
 )
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.config.security import AllowRule
 from istio_mesh.lint.rules import Finding, finding, production
 

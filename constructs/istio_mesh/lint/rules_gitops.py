@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.rules import Finding, finding, production
 
 _COMMIT = re.compile(r"[0-9a-f]{7,40}", re.ASCII)

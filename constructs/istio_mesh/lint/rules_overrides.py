@@ -15,7 +15,7 @@ from typing import Any
 from istio_mesh.config.base import parse_quantity
 from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.errors import format_path
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.guardrails import disruption_budget_blocks_drain, extra_values_allow_any, floating_image_tag
 from istio_mesh.lint.hatches import Path, chart_values, value_at
 from istio_mesh.lint.rules import Finding, finding, istiods, legacy_tracing, prod_demo_profile

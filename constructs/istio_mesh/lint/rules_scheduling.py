@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from istio_mesh.config.models import MeshConfig, Spread
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.scaling import Spread
 from istio_mesh.config.placement import Placement, Tolerations
 from istio_mesh.lint.placement import Path
 from istio_mesh.lint.rules import Finding, finding, istiods

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from istio_mesh.config.extra_resources import ExtraResource
-from istio_mesh.config.models import MeshConfig, MtlsMode
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.namespaces import MtlsMode
 from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.lint.hatches import value_at
 from istio_mesh.lint.rules import Finding, finding, istiods, production

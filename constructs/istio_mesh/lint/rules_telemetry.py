@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.lint.rules import Finding, finding, production
 
 _DURATION_PART = re.compile(r"([0-9]+)(ms|[smhdwy])", re.ASCII)

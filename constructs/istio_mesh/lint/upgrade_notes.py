@@ -29,7 +29,7 @@ from typing import Any
 
 from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.gateway_api import installs_gateway_api_crds
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.versions import parse_version
 
 NOTES_PATH = Path(__file__).resolve().parent / "data" / "upgrade-notes.json"

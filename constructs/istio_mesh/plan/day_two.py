@@ -18,9 +18,9 @@ from typing import Literal
 from istio_mesh.config.control_planes import DEFAULT_REVISION, control_planes, default_revision, managed_tags
 from istio_mesh.config.day_two import RetiredRevision
 from istio_mesh.config.gateway_api import installs_gateway_api_crds
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan.items import HelmReleaseItem
-from istio_mesh.policy.revision_tags import tag_webhook_name
+from istio_mesh.manifests.revision_tags import tag_webhook_name
 from istio_mesh.values.common import replica_floor
 
 SUPPORTED_DATA_PLANE_SKEW = 1

@@ -16,7 +16,8 @@ from typing import Any
 
 from istio_mesh.config.gateway_api import GATEWAY_API_VERSION, installs_gateway_api_crds
 from istio_mesh.config.control_planes import DEFAULT_REVISION, ControlPlane, control_planes, managed_tags, resolve
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.config.multicluster import CONTROL_PLANE_CLUSTERS_ANNOTATION, NETWORK_LABEL
 from istio_mesh.plan.items import (
     Component,
@@ -30,8 +31,8 @@ from istio_mesh.plan.items import (
 from istio_mesh.plan.day_two import HealthCheck, RetirementGuard, health_checks, retirement_guards
 from istio_mesh.plan.ownership import FIELD_MANAGER
 from istio_mesh.plan.secrets import plugin_ca_secret, remote_secrets
-from istio_mesh.policy.observability import kiali_values
-from istio_mesh.policy.revision_tags import tag_service, tag_webhook
+from istio_mesh.manifests.observability import kiali_values
+from istio_mesh.manifests.revision_tags import tag_service, tag_webhook
 from istio_mesh.values import base_values, cni_values, gateway_values, istiod_values, ztunnel_values
 
 

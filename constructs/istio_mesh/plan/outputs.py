@@ -18,7 +18,7 @@ from typing import Any
 
 from istio_mesh.config.control_planes import DEFAULT_REVISION
 from istio_mesh.config.gateway_api import gateway_api_deployment_name
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan.mesh import MeshPlan, mesh_plan
 
 

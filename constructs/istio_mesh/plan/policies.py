@@ -12,18 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.objects import PEER_AUTHENTICATION_NAME, resource_address
 from istio_mesh.plan.items import Item, ManifestItem, NamespaceItem
 from istio_mesh.plan.ownership import FIELD_MANAGER
-from istio_mesh.policy.authorization import allow_policies, default_deny
-from istio_mesh.policy.egress import egress_manifests
-from istio_mesh.policy.gateway_api import gateway_api_gateways, gateway_manifest, http_route_manifest
-from istio_mesh.policy.manifests import mtls_policies, namespace_labels, peer_authentication, waypoint
-from istio_mesh.policy.multicluster import multicluster_manifests
-from istio_mesh.policy.observability import observability_manifests
-from istio_mesh.policy.sidecars import sidecar_manifests
-from istio_mesh.policy.telemetry import monitor_manifests, telemetry_manifests
+from istio_mesh.manifests.authorization import allow_policies, default_deny
+from istio_mesh.manifests.egress import egress_manifests
+from istio_mesh.manifests.gateway_api import gateway_api_gateways, gateway_manifest, http_route_manifest
+from istio_mesh.manifests.namespaces import mtls_policies, namespace_labels, peer_authentication, waypoint
+from istio_mesh.manifests.multicluster import multicluster_manifests
+from istio_mesh.manifests.observability import observability_manifests
+from istio_mesh.manifests.sidecars import sidecar_manifests
+from istio_mesh.manifests.telemetry import monitor_manifests, telemetry_manifests
 
 EXTRA_PREFIX = "extra_"
 """Keeps user objects' Terraform addresses apart from generated ones."""

@@ -9,10 +9,10 @@ plan or the state.
 
 from __future__ import annotations
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.multicluster import remote_variable_prefix
 from istio_mesh.plan.items import SecretItem, Variable
-from istio_mesh.policy.remote_secrets import (
+from istio_mesh.manifests.remote_secrets import (
     REMOTE_SECRET_LABELS,
     remote_kubeconfig_expression,
     remote_secret_name,

@@ -1,7 +1,7 @@
 """Which binding modules the project uses, and the fast way to load them.
 
 :data:`BINDING_MODULES` is the one table of the packages and provider
-modules :mod:`istio_mesh.terraform` imports. :func:`load_bindings` imports
+modules :mod:`istio_mesh.runtime.terraform` imports. :func:`load_bindings` imports
 the same modules the fast way, for :func:`istio_mesh.runtime.fast_path.enable`
 only: of each provider package just the modules listed, its ``__init__``
 (which imports about 110 modules for Kubernetes) deferred, and the bindings'
@@ -23,7 +23,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from types import CodeType, ModuleType
 
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS
+from istio_mesh.runtime.toolchain import TOOLCHAIN, TOOLCHAINS
 
 # The packages and, for each provider package, the modules of it this project
 # uses: the one table to edit for another binding or provider version. An

@@ -35,7 +35,7 @@ import sys
 
 from istio_mesh.runtime.bindings import BINDING_MODULES, load_bindings
 from istio_mesh.runtime.kernel import direct_kernel
-from istio_mesh.toolchain import TOOLCHAIN
+from istio_mesh.runtime.toolchain import TOOLCHAIN
 
 FAST_PATH_ENV = "ISTIO_MESH_FAST_PATH"
 """Set to ``0`` to leave the process as a plain cdktf program has it."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from istio_mesh.config.credentials import EXEC_VARIABLE_NAMES, ExecConnection
-from istio_mesh.config.models import Connection, KubeconfigConnection
-from istio_mesh.provider_dialect import require_provider_version
-from istio_mesh.terraform import (
+from istio_mesh.config.connection import Connection, KubeconfigConnection
+from istio_mesh.runtime.provider_dialect import require_provider_version
+from istio_mesh.runtime.terraform import (
     Construct,
     HelmProvider,
     HelmProviderKubernetes,

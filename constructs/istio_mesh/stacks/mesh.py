@@ -6,11 +6,11 @@ from istio_mesh.components import IstioMesh, MeshOutputs
 from istio_mesh.components.health_checks import MeshHealthChecks
 from istio_mesh.components.retirement_guard import RetirementGuardConstruct, RevisionRemovalGuard
 from istio_mesh.components.upgrade_guard import VERSIONS_OUTPUT, InstalledVersions, UpgradeGuard
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import ClusterPlan, cluster_plan
 from istio_mesh.stacks.connection import cluster_access, helm_provider, kubernetes_provider
 from istio_mesh.stacks.state import previous_outputs, state_backend
-from istio_mesh.terraform import Construct, TerraformStack
+from istio_mesh.runtime.terraform import Construct, TerraformStack
 
 
 class MeshStack(TerraformStack):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from istio_mesh.components import IstioPolicies
 from istio_mesh.components.protection import DestroyProtection
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.plan import ClusterPlan
 from istio_mesh.stacks.connection import cluster_access, kubernetes_provider
 from istio_mesh.stacks.mesh import MeshStack
 from istio_mesh.stacks.state import state_backend
-from istio_mesh.terraform import Construct, TerraformStack
+from istio_mesh.runtime.terraform import Construct, TerraformStack
 
 
 class PoliciesStack(TerraformStack):

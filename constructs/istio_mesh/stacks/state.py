@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from istio_mesh.config import backend as config
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     AzurermBackend,
     CloudBackend,
     DataTerraformRemoteStateLocal,

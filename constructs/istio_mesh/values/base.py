@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.control_planes import default_revision
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values.multicluster import base_multicluster_values
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 
 
 def ca_values(config: MeshConfig) -> dict[str, Any]:

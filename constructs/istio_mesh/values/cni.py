@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values.common import image_globals, profile_selectors
 from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.placement import cni_placement

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import Autoscaling, IstioSettings, MeshConfig, Spread
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.istio import IstioSettings
+from istio_mesh.config.scaling import Autoscaling, Spread
 
 HOSTNAME = "kubernetes.io/hostname"
 

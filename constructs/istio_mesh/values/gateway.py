@@ -6,7 +6,8 @@ from typing import Any
 
 from istio_mesh.config.gateways import gateway_pod_labels
 from istio_mesh.config.merge import deep_merge
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.values.common import (
     has_disruption_budget,
     profile_selectors,

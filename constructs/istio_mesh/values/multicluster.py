@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.config.multicluster import EASTWEST_KIND
 
 REMOTE_PROFILE = "remote"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.control_planes import ControlPlane
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.values.common import profile_selectors
 from istio_mesh.config.merge import deep_merge
 from istio_mesh.values.multicluster import ztunnel_multicluster_values

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from istio_mesh.config.base import MeshModel
-from istio_mesh.config.lint_catalogue import RULES_BY_ID
+from istio_mesh.config.rule_catalogue import RULES_BY_ID
 
 Environment = Literal["development", "staging", "production"]
 """``production`` turns on the linter's production rules (``prod-*``)."""

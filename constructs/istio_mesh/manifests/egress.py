@@ -31,7 +31,8 @@ from istio_mesh.config.egress import (
     gateway_port,
     routed_gateways,
 )
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.config.objects import NETWORKING_API, tls_origination_name
 from istio_mesh.config.gateways import gateway_pod_labels
 

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from istio_mesh.terraform import (
+from istio_mesh.runtime.terraform import (
     TOOLCHAIN,
     Construct,
     NamespaceV1,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig, MtlsMode, NamespaceSettings
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.namespaces import MtlsMode, NamespaceSettings
 from istio_mesh.config.objects import SECURITY_API
 
 INJECTION_LABEL = "istio-injection"

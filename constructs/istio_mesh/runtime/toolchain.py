@@ -1,7 +1,7 @@
 """Which CDK toolchain a process runs on: cdktf 0.21 or CDK Terrain (cdktn).
 
 Standard library only, so a process can ask without starting jsii (the
-benchmark's parent does). :mod:`istio_mesh.terraform` imports the bindings
+benchmark's parent does). :mod:`istio_mesh.runtime.terraform` imports the bindings
 this names.
 
 The choice is the ``ISTIO_MESH_TOOLCHAIN`` environment variable when it is

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from istio_mesh.versions import parse_version
+from istio_mesh.config.versions import parse_version
 
 UPGRADE_DOCS = "https://istio.io/latest/docs/setup/upgrade/helm/"
 

@@ -4,14 +4,14 @@ One Telemetry without a workload selector per namespace: Istio allows only
 one such resource in a namespace (with two, the oldest wins), so the
 mesh-wide one lives in the root namespace and each override in its own.
 Like every builder here, none emits an empty map or list (see
-:mod:`istio_mesh.policy.authorization`).
+:mod:`istio_mesh.manifests.authorization`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.objects import MESH_TELEMETRY_NAME, NAMESPACE_TELEMETRY_NAME, TELEMETRY_API
 from istio_mesh.config.telemetry import (
     AccessLoggingPolicy,

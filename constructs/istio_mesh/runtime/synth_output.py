@@ -9,7 +9,7 @@ until that rename the previous output is never touched.
 The target is ``$CDKTF_OUTDIR`` when set (the cdktf CLI sets it to the
 ``output`` of cdktf.json when it runs the app), else ``cdktf.out``. As every
 writer of the project, the synthesis replaces only its own earlier output
-(:mod:`istio_mesh.owned_output`): a folder with its marker, an empty one, or
+(:mod:`istio_mesh.runtime.owned_output`): a folder with its marker, an empty one, or
 a cdktf output written before the marker existed (``manifest.json`` and
 ``stacks/`` only), so that upgrading needs no step.
 """
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from istio_mesh.owned_output import Writer, replacing
+from istio_mesh.runtime.owned_output import Writer, replacing
 
 OUTDIR_ENV = "CDKTF_OUTDIR"
 DEFAULT_OUTDIR = "cdktf.out"

@@ -2,10 +2,11 @@
 
 The models are the one source of truth for keys, types, defaults and
 descriptions; a test fails when the committed file differs from this output.
-Run ``.venv/bin/python -m istio_mesh.reference --out docs/config-reference.md``
+Run ``.venv/bin/python tools/config_reference.py --out docs/config-reference.md``
+(a development tool: it is not part of the wheel)
 (without ``--out`` the text goes to stdout). ``--out`` replaces the file in one
 rename, and only if it is this generator's own earlier output
-(:func:`istio_mesh.owned_output.replace_file`).
+(:func:`istio_mesh.runtime.owned_output.replace_file`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from pydantic_core import PydanticUndefined
 
 from istio_mesh.config.base import models_in
 from istio_mesh.config.errors import shown_file
-from istio_mesh.config.models import MeshConfig
-from istio_mesh.owned_output import OutputRefused, Writer, replace_file
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.runtime.owned_output import OutputRefused, Writer, replace_file
 
-COMMAND = "python -m istio_mesh.reference"
+COMMAND = "python tools/config_reference.py"
 TITLE = "# Config reference"
 GENERATED = f"Generated from the config models by `{COMMAND}`; do not edit."
 WRITER = Writer(COMMAND)
@@ -106,7 +107,7 @@ def render() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the reference, or write it to ``--out``; exit 2 if that file is
-    refused (see :func:`istio_mesh.owned_output.replace_file`)."""
+    refused (see :func:`istio_mesh.runtime.owned_output.replace_file`)."""
     parser = argparse.ArgumentParser(prog=COMMAND,
                                      description="Generate the config reference (Markdown).")
     parser.add_argument("--out", default=None,

@@ -16,7 +16,7 @@ from typing import Any
 
 from istio_mesh.config.addons import ADDONS_VERSION, DASHBOARD_FILES, dashboard_text, prometheus_operator_sample
 from istio_mesh.config.gateways import chart_gateways
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.observability import AlertRule, ObservabilitySettings
 
 MONITORING_API = "monitoring.coreos.com/v1"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig
+from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.multicluster import EASTWEST_KIND
 from istio_mesh.config.objects import (
     ISTIOD_GATEWAY,

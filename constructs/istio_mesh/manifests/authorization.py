@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.egress import HTTP_PROTOCOLS, TLS_PROTOCOLS, gateway_port, routed_gateways
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 from istio_mesh.config.security import (
     DEFAULT_DENY_POLICY,
     AllowRule,

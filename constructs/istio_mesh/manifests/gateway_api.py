@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from istio_mesh.config.gateway_api import GATEWAY_API, ISTIO_GATEWAY_CLASS, GatewayListener, HttpRouteSettings
-from istio_mesh.config.models import GatewaySettings, MeshConfig
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.gateways import GatewaySettings
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 """The label Kubernetes puts on every namespace, with its name."""
@@ -107,12 +108,3 @@ def http_route_manifest(gateway: GatewaySettings, route: HttpRouteSettings) -> d
         "metadata": {"name": route.name, "namespace": route_namespace(gateway, route)},
         "spec": spec,
     }
-
-
-def gateway_api_manifests(config: MeshConfig) -> list[dict[str, Any]]:
-    """Every gateway-api gateway's Gateway followed by its routes."""
-    out: list[dict[str, Any]] = []
-    for gateway in gateway_api_gateways(config):
-        out.append(gateway_manifest(gateway))
-        out += [http_route_manifest(gateway, route) for route in gateway.routes]
-    return out

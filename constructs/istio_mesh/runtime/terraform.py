@@ -4,9 +4,9 @@ Two toolchains bind the same classes under different package names: cdktf
 0.21 (archived by HashiCorp on 2025-12-10, bindings frozen at hashicorp/helm
 3.1.1 and hashicorp/kubernetes 2.38.0) and its maintained fork CDK Terrain
 (``cdktn``, bindings of current providers). This module imports the one
-:mod:`istio_mesh.toolchain` names, so nothing else in the package names
+:mod:`istio_mesh.runtime.toolchain` names, so nothing else in the package names
 either; where the two providers want different output,
-:mod:`istio_mesh.provider_dialect` says so.
+:mod:`istio_mesh.runtime.provider_dialect` says so.
 
 The imports are plain ones, of the modules the one table
 :data:`istio_mesh.runtime.bindings.BINDING_MODULES` lists: importing this
@@ -25,7 +25,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from istio_mesh.runtime.bindings import BINDING_MODULES, module_names
-from istio_mesh.toolchain import TOOLCHAIN, TOOLCHAINS, ToolchainError
+from istio_mesh.runtime.toolchain import TOOLCHAIN, TOOLCHAINS, ToolchainError
 
 _CORE, _HELM, _KUBERNETES = TOOLCHAINS[TOOLCHAIN]
 
@@ -129,7 +129,7 @@ else:
     SecretV1 = _k8s_secret_v1.SecretV1
     SecretV1Metadata = _k8s_secret_v1.SecretV1Metadata
     Construct = _constructs.Construct
-    # The toolchain chosen (istio_mesh.toolchain) is the one whose classes the
+    # The toolchain chosen (istio_mesh.runtime.toolchain) is the one whose classes the
     # stacks are built from, or the run stops here: the other one's output
     # pins other provider versions.
     if App.__module__.partition(".")[0] != _CORE or NamespaceV1.__module__.partition(".")[0] != _KUBERNETES:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from istio_mesh.config.models import MeshConfig, NamespaceSettings
+from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.namespaces import NamespaceSettings
 from istio_mesh.config.sidecars import has_sidecar_injection
 from istio_mesh.config.objects import NETWORKING_API, SIDECAR_NAME
-from istio_mesh.policy.egress import routed_gateway_hosts
+from istio_mesh.manifests.egress import routed_gateway_hosts
 
 
 
