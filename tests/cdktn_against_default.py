@@ -6,7 +6,7 @@ venv). Every config the suite knows (shipped, examples, fleet clusters and
 the full fixtures that switch every option on) is synthesized here on CDK
 Terrain and, in a subprocess, with the default .venv on cdktf 0.21; the two
 must have the same stacks, the same Terraform addresses, and the same JSON
-once the differences listed in tests/test_toolchain.py are put back.
+once the differences listed in tests/runtime/test_toolchain.py are put back.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FULL_FIXTURES, REPO, SNAPSHOTTED, Synth
-from test_toolchain import _addresses, _as_default_path
+from runtime.test_toolchain import _addresses, _as_default_path
 
 DEFAULT_PYTHON = REPO / ".venv" / "bin" / "python"
 STACKS = [f"{n}-{k}" for n in sorted(set(SNAPSHOTTED + FULL_FIXTURES)) for k in ("mesh", "policies")]

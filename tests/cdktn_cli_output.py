@@ -6,7 +6,7 @@ synth``, and ``scripts/cdktn list``), and as the bare CLI from the project
 root, where cdktf.json's app recognises the CLI that started it.
 
 Run by ``make test-cdktn`` (the file is named outside ``test_*.py``, since
-``make test`` need not have CDK Terrain installed); tests/test_cli_output.py
+``make test`` need not have CDK Terrain installed); tests/journeys/test_cli_output.py
 does the same for the cdktf CLI.
 """
 

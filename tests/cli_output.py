@@ -1,7 +1,7 @@
 """Running the cdktf and cdktn CLIs as the docs say, from the project root,
 and reading from their output which toolchain wrote it.
 
-Shared by tests/test_cli_output.py (the cdktf CLI, in ``make test``) and
+Shared by tests/journeys/test_cli_output.py (the cdktf CLI, in ``make test``) and
 tests/cdktn_cli_output.py (the cdktn CLI, in ``make test-cdktn``). Each CLI
 runs cdktf.json's app, ``scripts/bootstrap python main.py``, which picks the
 toolchain; what the CLI leaves in its output directory is the proof of which
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import REPO, Synth
-from test_toolchain import EXPECTED
+from runtime.test_toolchain import EXPECTED
 
 CONFIG = "config/dev.yaml"
 TOOLCHAIN_ENV = "ISTIO_MESH_TOOLCHAIN"
@@ -27,7 +27,7 @@ CDKTN_CLI = REPO / "toolchains" / "cdktn" / "node_modules" / ".bin" / "cdktn"
 
 def expected_marks(toolchain: str) -> dict[str, Any]:
     """What ``toolchain``'s output says about it, from the hand-written table
-    of tests/test_toolchain.py: the manifest's and every stack's tool version,
+    of tests/runtime/test_toolchain.py: the manifest's and every stack's tool version,
     the provider requirements, and whether the kubernetes_namespace_v1
     binding wrote ``metadata`` as a list (3.4.0) or one object (2.38.0)."""
     expected = EXPECTED[toolchain]

@@ -18,7 +18,7 @@ Two sources of documents:
   nesting, odd strings and unicode, YAML tags, shared (aliased) subtrees.
   These reach the field validators and the cross-component rules.
 
-Used by tests/test_config_fuzz.py (a quick run in the normal suite) and
+Used by tests/contracts/test_config_fuzz.py (a quick run in the normal suite) and
 tests/fuzz_config.py (``make fuzz``, the long run).
 """
 

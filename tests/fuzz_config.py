@@ -1,4 +1,4 @@
-"""The long fuzz run behind ``make fuzz``: the property of tests/test_config_fuzz.py
+"""The long fuzz run behind ``make fuzz``: the property of tests/contracts/test_config_fuzz.py
 over many more documents, with a count of what happened to them.
 
     pipenv run python tests/fuzz_config.py [--examples N] [--synth-every K] [--file-kinds cluster,fleet]

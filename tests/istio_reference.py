@@ -43,7 +43,7 @@ DOCUMENTED_IN_COMMENTS: dict[str, frozenset[str]] = {
 }
 
 # Keys a chart's templates read that its values.yaml leaves out altogether;
-# tests/test_chart_rendering.py checks each against the vendored template and
+# tests/contracts/test_chart_rendering.py checks each against the vendored template and
 # renders it.
 READ_BY_TEMPLATES: dict[str, frozenset[str]] = {
     # ztunnel templates/daemonset.yaml: "{{- if .Values.nodeSelector }}".

@@ -3,7 +3,7 @@ break, checked at synth time with the CRDs' own messages.
 
 The API server evaluates every ``x-kubernetes-validations`` rule at apply,
 half-way through a deploy; the tests evaluate all of them against every
-object the stacks emit (``tests/test_cel_rules.py``). The rules here are the
+object the stacks emit (``tests/contracts/test_cel_rules.py``). The rules here are the
 ones a hand-written spec trips over, rewritten in Python so the config layer
 needs no CEL runtime; each is named after the CRD rule it mirrors.
 """

@@ -24,7 +24,7 @@ both handled here (docs/toolchain.md lists what was checked):
   generated from; a new minor version can add or change arguments, and
   nothing here has checked the JSON against it, so ``terraform init
   -upgrade`` must not take one. A new binding release moves these with it
-  (tests/test_toolchain.py reads the bound version from the packages).
+  (tests/runtime/test_toolchain.py reads the bound version from the packages).
 
 One difference is CDK Terrain's, not a provider's: cdktn checks at synthesis
 that every feature used is supported by the Terraform versions the project

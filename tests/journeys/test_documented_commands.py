@@ -44,7 +44,7 @@ NOT_RUN: list[tuple[str, str]] = [
     (r"(kubectl|helm upgrade|yq)\b", "part of moving a live cluster's releases"),
     (r"cd (cdktf\.out/stacks/|\.\./prod-)", "enters a deployed stack's folder for the state commands after it"),
     (r'export TF_VAR_istio_\w+="\$\(cat [\w-]+\.pem\)"', "reads the user's own CA files"),
-    (r"npm ci$", "installs from the npm registry: tests/test_npm_install.py runs it against one on 127.0.0.1"),
+    (r"npm ci$", "installs from the npm registry: tests/journeys/test_npm_install.py runs it against one on 127.0.0.1"),
     (r"make test$", "this suite: run from inside it, it would run this test again"),
     (r"make bench BENCH_RECORD=1", "records new figures into benchmarks/results.json: a maintainer's step, "
                                    "on a quiet machine, whose result is committed"),

@@ -19,9 +19,9 @@ from conftest import CONFIG_DIR
 from scratch_repo import scratch_copy
 
 READING_CONFIG_DIR = [
-    "tests/test_snapshots.py", "tests/test_cli.py", "tests/test_readme.py", "tests/test_lint.py",
-    "tests/test_export_cli.py", "tests/test_config_errors.py", "tests/test_config_yaml_reader.py",
-    "tests/test_atomic_output.py", "tests/test_trust_domain.py",
+    "tests/contracts/test_snapshots.py", "tests/test_cli.py", "tests/journeys/test_readme.py", "tests/lint/test_engine.py",
+    "tests/journeys/test_export_command.py", "tests/config/test_errors.py", "tests/config/test_reader.py",
+    "tests/runtime/test_synth_output.py", "tests/config/test_trust_domain.py",
 ]
 """The modules that select config files the way a user's run does (the
 default selection, every file of a folder): the ones a user's file could

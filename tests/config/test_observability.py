@@ -19,7 +19,7 @@ from istio_mesh.config.loader import load_config
 from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.export.argocd import argocd_export
 from istio_mesh.plan import cluster_plan
-from test_telemetry import monitor_problems
+from config.test_telemetry import monitor_problems
 
 FIXTURE = FIXTURES / "full" / "observability.yaml"
 ADDONS = REPO / "constructs" / "istio_mesh" / "addons" / "1.30.3"

@@ -24,7 +24,7 @@ NEEDED = (
     "gateway/values.schema.json",
 )
 
-# The charts tests/test_chart_rendering.py renders with a real Helm: each
+# The charts tests/contracts/test_chart_rendering.py renders with a real Helm: each
 # vendored whole (Chart.yaml, values.yaml, templates/ and files/).
 # Each with the template of the workload whose pod spec the test reads.
 RENDERED_CHARTS = {
@@ -64,7 +64,7 @@ def test_vendored_istio_files_are_tracked() -> None:
 
 def test_no_tracked_file_reads_beside_the_checkout() -> None:
     hits = subprocess.run(
-        ["git", "grep", "-l", "-e", "../shared", "-e", "/work/shared", "--", ".", ":!tests/test_self_contained.py"],
+        ["git", "grep", "-l", "-e", "../shared", "-e", "/work/shared", "--", ".", ":!tests/contracts/test_self_contained.py"],
         cwd=REPO, capture_output=True, text=True,
     ).stdout.split()
     assert hits == []

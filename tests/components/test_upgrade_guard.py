@@ -2,7 +2,7 @@
 
 The rule and its wording are pure Python (istio_mesh.runtime.upgrades); the guard is
 synthesized Terraform (terraform_data precondition, terraform_remote_state of
-the stack's own state). tests/test_upgrade_guard_terraform.py runs the real
+the stack's own state). tests/contracts/test_upgrade_guard_terraform.py runs the real
 Terraform on it.
 """
 
@@ -154,7 +154,7 @@ def test_every_revision_has_its_own_guard(synth: Synth) -> None:
 
 
 def test_remote_backends_carry_the_guard_too(synth: Synth) -> None:
-    # The guard reads the HCP workspace's state back (tests/test_upgrade_guard_remote.py).
+    # The guard reads the HCP workspace's state back (tests/contracts/test_upgrade_guard_remote.py).
     stack = synth.stack("hcp-mesh")
     assert "terraform_data.istiod-upgrade-guard" in stack["resource"]["helm_release"]["istiod"]["depends_on"]
     assert stack["output"]["istio_control_plane_versions"]["value"] == {

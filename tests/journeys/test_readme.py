@@ -122,7 +122,7 @@ def test_every_readme_command_runs_or_names_what_exists(
         elif words == ["export", "CHECKPOINT_DISABLE=1"]:
             pass  # read by the cdktf CLI (docs/offline.md)
         elif words[:1] == [".venv/bin/istio-mesh"]:
-            assert words[1] in ("check", "export"), command  # run by tests/test_documented_commands.py
+            assert words[1] in ("check", "export"), command  # run by tests/journeys/test_documented_commands.py
         elif words[:1] == ["make"]:
             assert words[1] in targets, command
         else:

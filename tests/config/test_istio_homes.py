@@ -36,7 +36,7 @@ from istio_mesh.lint.engine import lint_config, lint_paths
 from istio_mesh.lint.refdata import data_version
 from istio_mesh.lint.release_table import parse_table, release_table
 from istio_mesh.plan import cluster_plan
-from test_lint import run_check
+from lint.test_engine import run_check
 
 NEW_CHARTS = "https://blob.istio.io/istio-release/charts"
 OCI_CHARTS = "oci://ghcr.io/istio/release/charts"

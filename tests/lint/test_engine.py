@@ -256,7 +256,7 @@ EXPECTED = {
 
 def test_every_seeded_example_is_a_rule_with_its_exact_text() -> None:
     # The rules added from the red-team corpus are exercised there instead
-    # (tests/test_lint_redteam.py checks that every rule has one or the other).
+    # (tests/contracts/test_lint_corpus.py checks that every rule has one or the other).
     assert sorted(p.stem for p in LINT_FIXTURES.glob("*.yaml")) == sorted(EXPECTED)
     assert set(EXPECTED) <= {r.id for r in RULES}
 
@@ -327,7 +327,7 @@ def test_route_weights_of_a_single_destination_may_be_left_out() -> None:
 def run_check(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m istio_mesh check ARGS``, its ``main`` run in this process (a
     Python start and the package import saved per call); the command as a real
-    process is run by the jsii test below and by tests/test_export_cli.py."""
+    process is run by the jsii test below and by tests/journeys/test_export_command.py."""
     environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
     environment.update(env)
     return run_in_process(istio_mesh_main, ["check", *args], cwd=cwd, env=environment)

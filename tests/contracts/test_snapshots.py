@@ -1,6 +1,6 @@
 """A reviewed snapshot of every distinct synthesized stack of every shipped config.
 
-Update with ``pipenv run pytest tests/test_snapshots.py --snapshot-update`` and
+Update with ``pipenv run pytest tests/contracts/test_snapshots.py --snapshot-update`` and
 read the diff: it is exactly what a deploy would change. Helm values are
 decoded from their JSON text so that the diff shows the value that changed,
 and cdktf's ``//`` metadata (construct paths, tool versions; Terraform

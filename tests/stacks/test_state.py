@@ -309,7 +309,7 @@ def test_hcp_fixture_reaches_the_cluster_through_sensitive_variables_only(
 
 
 def test_hcp_snapshot(synth: Synth, snapshot: SnapshotAssertion) -> None:
-    from test_snapshots import _reviewable
+    from contracts.test_snapshots import _reviewable
 
     stacks = {kind: _reviewable(synth.stack(f"hcp-{kind}")) for kind in ("mesh", "policies")}
     assert stacks == snapshot.use_extension(JSONSnapshotExtension)

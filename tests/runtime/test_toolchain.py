@@ -3,7 +3,7 @@ where the providers they bind differ, and every such difference is listed here.
 
 This file runs on both paths: `make test` (cdktf 0.21) and `make test-cdktn`
 (CDK Terrain 0.24). The reviewed snapshots in __snapshots__/test_snapshots are
-the default path's output (tests/test_snapshots.py holds them to it); here the
+the default path's output (tests/contracts/test_snapshots.py holds them to it); here the
 output of whichever toolchain is installed is compared with them, after
 undoing only the differences named in EXPECTED below. So on the CDK Terrain
 path these tests compare the two paths' synthesized JSON, addresses first.
@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from conftest import SNAPSHOTTED, Synth, without_metadata
-from test_snapshots import SAME_AS
+from contracts.test_snapshots import SAME_AS
 
-SNAPSHOTS = Path(__file__).resolve().parent / "__snapshots__" / "test_snapshots"
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "contracts" / "__snapshots__" / "test_snapshots"
 STACKS = [f"{n}-{k}" for n in SNAPSHOTTED for k in ("mesh", "policies")]
 
 # What each toolchain's bindings write into required_providers: cdktf's pin

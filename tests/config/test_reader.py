@@ -1,5 +1,5 @@
 """Configs are read with libyaml's parser when PyYAML has it (the pinned wheel
-does); PyYAML's own parser still words every error (tests/test_config_errors.py
+does); PyYAML's own parser still words every error (tests/config/test_errors.py
 checks the texts)."""
 
 from __future__ import annotations
