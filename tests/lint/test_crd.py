@@ -51,7 +51,8 @@ def test_a_kind_the_release_lacks_has_no_preferred_version() -> None:
 
 
 def test_a_valid_virtual_service_has_no_problems() -> None:
-    assert resource_problems(virtual_service({"hosts": ["r"], "http": [{"route": [{"destination": {"host": "r"}}]}]})) == []
+    route = [{"route": [{"destination": {"host": "r"}}]}]
+    assert resource_problems(virtual_service({"hosts": ["r"], "http": route})) == []
 
 
 def test_a_misspelt_kind_is_unknown_with_the_closest_kind() -> None:
@@ -104,7 +105,8 @@ def test_a_value_outside_an_enum_is_a_schema_error() -> None:
 
 
 def test_an_unknown_field_is_refused_rather_than_pruned() -> None:
-    assert resource_problems(virtual_service({"hosts": ["r"], "htp": [{"route": [{"destination": {"host": "r"}}]}]})) == [
+    route = [{"route": [{"destination": {"host": "r"}}]}]
+    assert resource_problems(virtual_service({"hosts": ["r"], "htp": route})) == [
         Problem("crd-schema", ("spec",), "Additional properties are not allowed ('htp' was unexpected)")]
 
 

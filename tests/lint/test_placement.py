@@ -16,6 +16,7 @@ Check = Callable[[MeshConfig], Iterator[Finding]]
 
 PROD = "environment: production\n"
 PRIORITY = "priorityClassName: system-cluster-critical"
+AMBIENT = PROD + "istio: {profile: ambient}\ncni: {enabled: true}\n"
 
 
 def found(check: Check, text: str) -> list[tuple[str, str, str]]:
@@ -120,7 +121,7 @@ def test_a_rollout_that_keeps_one_replica_is_not_found() -> None:
 
 
 def test_a_ztunnel_rollout_of_every_node_is_found() -> None:
-    text = PROD + "istio: {profile: ambient}\ncni: {enabled: true}\nztunnel: {enabled: true, placement: {rollout: {maxSurge: 0, maxUnavailable: '100%'}}}\n"
+    text = AMBIENT + "ztunnel: {enabled: true, placement: {rollout: {maxSurge: 0, maxUnavailable: '100%'}}}\n"
     f = only(placement.rollout_all_unavailable, text)
     assert (f.rule, f.path, f.severity) == (
         "prod-rollout-all-unavailable", "ztunnel.placement.rollout.maxUnavailable", "error")
@@ -146,13 +147,13 @@ def test_a_cni_agent_that_tolerates_only_no_schedule_skips_tainted_nodes() -> No
 
 
 def test_a_node_agent_tolerating_both_effects_keeps_every_node() -> None:
-    text = (PROD + "istio: {profile: ambient}\ncni: {enabled: true}\nztunnel: {enabled: true, placement: {tolerations: "
+    text = (AMBIENT + "ztunnel: {enabled: true, placement: {tolerations: "
             "[{operator: Exists, effect: NoSchedule}, {operator: Exists, effect: NoExecute}]}}\n")
     assert found(placement.node_agent_skips_tainted_nodes, text) == []
 
 
 def test_a_node_agent_tolerating_every_taint_keeps_every_node() -> None:
-    text = PROD + "istio: {profile: ambient}\ncni: {enabled: true}\nztunnel: {enabled: true, placement: {tolerations: [{operator: Exists}]}}\n"
+    text = AMBIENT + "ztunnel: {enabled: true, placement: {tolerations: [{operator: Exists}]}}\n"
     assert found(placement.node_agent_skips_tainted_nodes, text) == []
 
 
