@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from istio_mesh.components.upstream import Rendered, remember_address
+from istio_mesh.components.upstream import Rendered, remember_address, require_upstream
 from istio_mesh.plan.items import ManifestItem
 from istio_mesh.runtime.terraform import (
     Construct,
@@ -43,7 +43,8 @@ def render_manifest(
 
 
 class IstioManifest(Construct):
-    """One object, from its plan item, after the resources in ``after``."""
+    """One object, from its plan item, after the resources in ``after``
+    (which must hold every object the item's plan ``after`` names)."""
 
     def __init__(
         self,
@@ -55,6 +56,7 @@ class IstioManifest(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        require_upstream(f"manifest {item.name!r}", item.after, after)
         self.item = item
         self.manifest = item.manifest
         self.resource = render_manifest(self, "manifest", item, after=after, provider=provider)
