@@ -129,8 +129,10 @@ def test_a_third_rule_on_the_path_names_the_first_rule_not_the_second() -> None:
     rules = ("    - {path: /api, service: a, port: 8080}\n"
              "    - {path: /api, service: b, port: 8080}\n"
              "    - {path: /api, service: c, port: 8080}\n")
-    messages = [f.message[:38] for f in route_rule_shadowed(config_from(gateway(rules=rules)))]
-    assert messages == ["is '/api', the path of rules[0] alread", "is '/api', the path of rules[0] alread"]
+    shadowed = list(route_rule_shadowed(config_from(gateway(rules=rules))))
+    assert [f.path for f in shadowed] == ["gateways[0].routes[0].rules[1].path",
+                                          "gateways[0].routes[0].rules[2].path"]
+    assert [f.message.startswith("is '/api', the path of rules[0] already") for f in shadowed] == [True, True]
 
 
 # --- prod-ingress-plain-http --------------------------------------------------------------
