@@ -38,9 +38,8 @@ class InUseOverride(MeshModel):
     @classmethod
     def _a_real_reason(cls, value: str) -> str:
         if len(value.strip()) < MIN_REASON_LENGTH:
-            raise ValueError(
-                f"got {value.strip()!a}; say why in at least {MIN_REASON_LENGTH} characters"
-            )
+            # The error text names the value given ("got ..."), as for every field.
+            raise ValueError(f"say why in at least {MIN_REASON_LENGTH} characters")
         return value.strip()
 
 

@@ -82,7 +82,11 @@ def _describe(root: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> 
         return "required key is missing"
     if kind == "union_tag_invalid":
         return f"got {_clipped(error['ctx']['tag'])}; allowed: {error['ctx']['expected_tags']}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+    if kind in ("greater_than", "less_than"):
+        # An exclusive bound (gt/lt): the field's ge/le bounds cannot say it.
+        word, bound = ("more", "gt") if kind == "greater_than" else ("less", "lt")
+        return f"got {_clipped(value)}; allowed: {word} than {error['ctx'][bound]}"
+    if kind in ("greater_than_equal", "less_than_equal"):
         return f"got {_clipped(value)}; allowed: {_bounds(root, loc)}"
     if kind == "string_type" and isinstance(value, (int, float)):
         return f"got {_clipped(value)} ({_yaml_type(value)}); must be a string: put it in quotes"
