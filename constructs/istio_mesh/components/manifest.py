@@ -43,7 +43,16 @@ def render_manifest(
 
 
 class IstioManifest(Construct):
-    """One object, from its plan item, after the resources in ``after``."""
+    """One object, from its plan item, after the resources in ``after``.
+
+    Keyword arguments:
+        item: the plan item to render (required): the object, its Terraform
+            name and field manager.
+        after: the upstream resources it waits for (its ``depends_on``).
+            Default: none.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
+    """
 
     def __init__(
         self,
@@ -68,6 +77,14 @@ class ManifestSet(Construct):
     plan ``after`` names (its namespace, or for the default deny every ALLOW
     policy). The items' Terraform addresses come from the plan, so
     reordering config entries moves no other resource's state.
+
+    Keyword arguments:
+        items: the plan items, in plan order (required; may be empty).
+        rendered: what the enclosing composite rendered so far, shared with
+            it. Default: a new, empty record owned by this set, so the items
+            may only come after each other.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
     """
 
     def __init__(
@@ -80,7 +97,7 @@ class ManifestSet(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        rendered = rendered if rendered is not None else Rendered()
+        rendered = rendered if rendered is not None else Rendered(self)
         self.items = tuple(items)
         rendered.check_new(item.address for item in self.items)
         self.resources: list[KubernetesManifest] = []
