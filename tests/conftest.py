@@ -14,6 +14,7 @@ others wait for it and read the files.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import json
 import os
@@ -33,6 +34,7 @@ from istio_mesh.cli import quiet_cdktf_deprecation
 from istio_mesh.config.fleet import load_fleet
 from istio_mesh.config.loader import load_config, parse_config
 from istio_mesh.config.cluster import MeshConfig
+from istio_mesh.config.errors import ConfigError
 from istio_mesh.runtime.fast_path import enable as enable_fast_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -290,6 +292,23 @@ def config_from(text: str) -> MeshConfig:
     return parse_config(text, "test.yaml")
 
 
+def error_for(text: str, file: str = "config/prod.yaml") -> str:
+    """The whole message a config text is refused with, read as from ``file``
+    (the test fails if the text is accepted)."""
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, file)
+    return str(caught.value)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file below ``root`` by relative path, with its SHA-256: what a
+    command must leave as it was."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
 @pytest.fixture
 def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
     cwd = Path.cwd()
@@ -316,13 +335,6 @@ def expected_release_repository(config: MeshConfig, release_name: str) -> str | 
     if release_name == "kiali" and config.observability is not None:
         return config.observability.kiali.repository
     return None if release_name == "gateway-api-crds" else config.istio.chart_repository
-
-
-def installs_gateway_api_crds(config: MeshConfig) -> bool:
-    """From the config's fields alone: ``gatewayApi.crds`` install, or auto
-    with a waypoint or a gateway-api gateway."""
-    used = any(ns.waypoint for ns in config.namespaces) or any(g.api == "gateway-api" for g in config.gateways)
-    return config.gateway_api.crds == "install" or (config.gateway_api.crds == "auto" and used)
 
 
 def expected_release_version(config: MeshConfig, release_name: str) -> str:

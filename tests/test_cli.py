@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, Synth, copy_shipped_configs, run_in_process
+from conftest import REPO, Synth, copy_shipped_configs, run_in_process, tree_digest
 from istio_mesh import cli
 
 
@@ -37,13 +37,6 @@ def main_in_process(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
     environment.update(env)
     return run_in_process(cli.main, [], cwd=cwd, env=environment)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.compat import KUBERNETES_SUPPORT, check_kubernetes_support
 from istio_mesh.config.errors import ConfigError, RuleViolation
 from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION, MIN_ISTIO_VERSION, parse_version
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 def test_every_supported_istio_minor_has_a_row() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import error_for
+
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import parse_config
 
@@ -12,11 +14,6 @@ TWO = (
     "revisions: [{name: 1-29-6, version: '1.29.6'}, {name: 1-30-3}]\n"
 )
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -11,15 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import error_for
+
 from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError, format_path
 from istio_mesh.config.loader import parse_config
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 CASES = [

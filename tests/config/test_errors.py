@@ -11,13 +11,8 @@ from fleet_form import fleet_error_for, in_fleet
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, load_configs, parse_config, select_config_paths
 
-from conftest import CONFIG_DIR, copy_shipped_configs
+from conftest import CONFIG_DIR, copy_shipped_configs, error_for
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 CASES = [

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, REPO, Synth, config_from
+from conftest import FIXTURES, REPO, Synth, config_from, error_for as shared_error_for
 from gateway_api_reference import gateway_api_problems
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import load_config, parse_config
@@ -24,9 +24,7 @@ LISTENER = "    listeners: [{name: a, port: 80}]\n"
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "test.yaml")
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # -- refusals, exact text ---------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from conftest import error_for
 import yaml
 
 from cel_rules import cel_violations
@@ -52,11 +54,6 @@ CASES = [
     ),
 ]
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 @pytest.mark.parametrize(("text", "message"), CASES)

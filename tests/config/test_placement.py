@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, config_from
+from conftest import REPO, config_from, error_for
 from istio_mesh.config.control_planes import control_planes
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import parse_config
@@ -17,11 +17,6 @@ from istio_mesh.values.gateway import gateway_values
 from istio_mesh.values.istiod import istiod_values
 from istio_mesh.values.ztunnel import ztunnel_values
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 LABEL_NAME = ("the name must be at most 63 letters, digits, '-', '_' or '.', starting and ending "

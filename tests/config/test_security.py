@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.loader import parse_config
 from istio_mesh.config.sidecars import has_sidecar_injection
@@ -14,9 +14,7 @@ EGRESS_GW = "gateways: [{name: out, kind: egress}]\n"
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value).removeprefix("config/prod.yaml: ")
+    return shared_error_for(text).removeprefix("config/prod.yaml: ")
 
 
 @pytest.mark.parametrize(

@@ -83,3 +83,38 @@ def test_development_tools_and_shims_are_not_in_the_package() -> None:
         assert not (PACKAGE / gone).exists(), gone
     assert (REPO / "tools" / "deploy_graph.py").is_file()
     assert (REPO / "tools" / "config_reference.py").is_file()
+
+
+def _has_logic(path: Path) -> bool:
+    """A module defines a function or a class (not only names and data)."""
+    tree = ast.parse(path.read_text())
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for node in tree.body)
+
+
+def _mirrored_test(module: Path) -> Path:
+    """Where a module's own tests live: ``tests/<path>/test_<module>.py``; a
+    package's ``__init__`` is tested beside the package, as ``test_<package>.py``."""
+    relative = module.relative_to(PACKAGE)
+    if relative == Path("__init__.py"):
+        return REPO / "tests" / "test_istio_mesh.py"
+    if relative == Path("__main__.py"):
+        return REPO / "tests" / "test_main.py"
+    if relative.name == "__init__.py":
+        return REPO / "tests" / relative.parent.parent / f"test_{relative.parent.name}.py"
+    return REPO / "tests" / relative.parent / f"test_{relative.stem}.py"
+
+
+def test_every_module_with_logic_has_its_mirrored_test_file() -> None:
+    missing = [
+        f"{module.relative_to(PACKAGE)} -> {_mirrored_test(module).relative_to(REPO)}"
+        for module in sorted(PACKAGE.rglob("*.py"))
+        if _has_logic(module) and not _mirrored_test(module).is_file()
+    ]
+    assert missing == [], "modules without their own test file:\n" + "\n".join(missing)
+
+
+def test_the_mirror_rule_maps_modules_to_test_files() -> None:
+    assert _mirrored_test(PACKAGE / "config" / "gateways.py") == REPO / "tests" / "config" / "test_gateways.py"
+    assert _mirrored_test(PACKAGE / "plan" / "__init__.py") == REPO / "tests" / "test_plan.py"
+    assert _mirrored_test(PACKAGE / "__init__.py") == REPO / "tests" / "test_istio_mesh.py"
+    assert not _has_logic(PACKAGE / "runtime" / "__init__.py")  # a docstring only

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONFIG_DIR, SHIPPED, run_in_process
+from conftest import CONFIG_DIR, SHIPPED, run_in_process, tree_digest
 from istio_mesh.__main__ import main as istio_mesh_main
 
 
@@ -34,13 +34,6 @@ def run_export(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess
     environment = {k: v for k, v in os.environ.items() if k != "MESH_CONFIG"}
     environment.update(env)
     return run_in_process(istio_mesh_main, ["export", "argocd", *args], cwd=cwd, env=environment)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 import istio_mesh.app
-from conftest import CONFIG_DIR, SHIPPED, synthesize
+from conftest import CONFIG_DIR, SHIPPED, synthesize, tree_digest
 from istio_mesh import cli
 from istio_mesh.config.loader import load_config
 from istio_mesh.runtime.synth_output import staged_output
 from istio_mesh.runtime.owned_output import MARKER, OutputRefused
-from test_cli import tree_digest
 
 
 def without_marker(digest: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from conftest import Synth, config_from, synthesize
+from conftest import Synth, config_from, synthesize, error_for
 from istio_mesh.config.backend import (
     CloudBackend,
     state_location,
@@ -26,11 +26,6 @@ CREDENTIAL = re.compile(
     r"|sas_token|client_secret|credentials|access_token)\":\s*\"[^$]"
 )
 
-
-def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, "config/prod.yaml")
-    return str(caught.value)
 
 
 def cloud(text: str) -> CloudBackend:

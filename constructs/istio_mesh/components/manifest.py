@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from istio_mesh.components.upstream import Rendered, remember_address
+from istio_mesh.components.upstream import Rendered, remember_address, require_upstream
 from istio_mesh.plan.items import ManifestItem
 from istio_mesh.runtime.terraform import (
     Construct,
@@ -48,8 +48,9 @@ class IstioManifest(Construct):
     Keyword arguments:
         item: the plan item to render (required): the object, its Terraform
             name and field manager.
-        after: the upstream resources it waits for (its ``depends_on``).
-            Default: none.
+        after: the upstream resources it waits for (its ``depends_on``),
+            which must hold every object the item's plan ``after`` names, or
+            the construct raises :class:`ConstructError`. Default: none.
         provider: an aliased Kubernetes provider. Default: the stack's
             default one.
     """
@@ -64,6 +65,7 @@ class IstioManifest(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        require_upstream(self, f"manifest {item.name!r}", item.after, after)
         self.item = item
         self.manifest = item.manifest
         self.resource = render_manifest(self, "manifest", item, after=after, provider=provider)

@@ -47,13 +47,14 @@ def _never(path: Path, what: str, reason: str, fix: str) -> Finding:
 
 
 def placement_never_schedules(config: MeshConfig) -> Iterator[Finding]:
-    nodes: list[tuple[Path, str, dict[str, str], Tolerations]] = [
+    # None: the chart's own tolerations (ztunnel's tolerate every taint).
+    nodes: list[tuple[Path, str, dict[str, str], Tolerations | None]] = [
         ((*path, "placement"), what, placement.node_selector, placement.tolerations)
         for path, what, placement, _, _ in _deployments(config)
     ]
     if config.ztunnel.enabled:
         nodes.append((("ztunnel", "placement"), "ztunnel", config.ztunnel.placement.node_selector,
-                       config.ztunnel.placement.tolerations or ()))
+                       config.ztunnel.placement.tolerations))
     for path, what, selector, tolerations in nodes:
         os_name = selector.get(OS_LABEL)
         if os_name is not None and os_name != "linux":
@@ -61,7 +62,7 @@ def placement_never_schedules(config: MeshConfig) -> Iterator[Finding]:
                          what, f"selects {os_name!a} nodes, but Istio publishes Linux images only",
                          f"remove {OS_LABEL} from nodeSelector (or set it to linux)")
         for label in CONTROL_PLANE_LABELS:
-            if label in selector and not _tolerates(tolerations, label):
+            if label in selector and tolerations is not None and not _tolerates(tolerations, label):
                 yield _never((*path, "nodeSelector", label), what,
                              f"selects control-plane nodes, which carry the taint {label}:"
                              f"NoSchedule, and no toleration matches it",
