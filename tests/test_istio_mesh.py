@@ -50,21 +50,21 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_mesh_in_a_consumer_stack_with_an_aliased_provider(tmp_path: Path) -> None:
-    from istio_mesh import IstioMesh, IstioPolicies
+    from istio_mesh import IstioMesh, IstioPolicies, cluster_plan
     from istio_mesh.runtime.terraform import App, HelmProvider, KubernetesProvider, TerraformStack
 
-    config = config_from(
+    plan = cluster_plan(config_from(
         "cni: {enabled: true}\n"
         "gateways: [{name: edge, kind: ingress}]\n"
         "namespaces: [{name: shop, create: true}]\n"
-    )
+    ))
     app = App(outdir=str(tmp_path))
     stack = TerraformStack(app, "platform")
     HelmProvider(stack, "helm")  # the consumer's default provider, unused by the mesh
     target = HelmProvider(stack, "helm-target", alias="target")
     kubernetes = KubernetesProvider(stack, "kubernetes", alias="target")
-    mesh = IstioMesh(stack, "istio", config=config, provider=target)
-    IstioPolicies(stack, "policies", config=config, provider=kubernetes)
+    mesh = IstioMesh(stack, "istio", plan=plan, provider=target)
+    IstioPolicies(stack, "policies", plan=plan, provider=kubernetes)
     app.synth()
     synthesized = json.loads((tmp_path / "stacks" / "platform" / "cdk.tf.json").read_text())
 

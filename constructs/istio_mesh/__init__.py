@@ -7,8 +7,11 @@ The public API, all importable from here:
   :func:`load_fleet` (every cluster of a fleet file),
   :class:`MeshConfig` and its section models, :class:`ConfigError`;
 - the mesh in any stack: :class:`IstioMesh` (Helm releases) and
-  :class:`IstioPolicies` (namespaces, PeerAuthentication), given providers
-  the stack configures; :class:`MeshOutputs`;
+  :class:`IstioPolicies` (namespaces, PeerAuthentication), each given the
+  cluster's plan (``plan=cluster_plan(config)``, or ``from_config``) and
+  the providers the stack configures; :class:`MeshOutputs`; what a construct
+  refuses, it raises as :class:`ConstructError` (a ``ValueError`` naming
+  the construct path);
 - one construct per component: :class:`IstioBase`, :class:`IstioCni`,
   :class:`Istiod`, :class:`RevisionTag`, :class:`IstioGateway`,
   :class:`Ztunnel`, :class:`MeshNamespace`, :class:`PeerAuthentication`,
@@ -60,6 +63,7 @@ from istio_mesh.config.versions import DEFAULT_ISTIO_VERSION
 if TYPE_CHECKING:
     from istio_mesh.app import build_app
     from istio_mesh.components import (
+        ConstructError,
         IstioBase,
         IstioCni,
         IstioGateway,
@@ -79,6 +83,7 @@ __version__ = "0.1.0"
 """Semantic version of this package; pyproject.toml and CHANGELOG.md agree (tested)."""
 
 _NEEDS_JSII = {
+    "ConstructError": "istio_mesh.components",
     "IstioBase": "istio_mesh.components",
     "IstioCni": "istio_mesh.components",
     "IstioGateway": "istio_mesh.components",
@@ -103,6 +108,7 @@ __all__ = [
     "ClusterPlan",
     "CniSettings",
     "ConfigError",
+    "ConstructError",
     "ControlPlane",
     "DEFAULT_ISTIO_VERSION",
     "ExecConnection",

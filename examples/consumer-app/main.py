@@ -5,9 +5,9 @@ The team's ``platform`` stack holds Istio's releases (``IstioMesh``) next to
 resources of its own: a namespace for its apps, created once istiod's
 injector answers, and a ConfigMap of mesh facts for those apps. A second
 stack applies the mesh's policies (``IstioPolicies``) after it, because
-``kubernetes_manifest`` needs Istio's CRDs at plan time. The app configures
-its own providers and state; the mesh config (``mesh.yaml``) only says what
-to install.
+``kubernetes_manifest`` needs Istio's CRDs at plan time. Both render one
+plan, built once from the mesh config (``mesh.yaml``), which only says what
+to install; the app configures its own providers and state.
 
 Installed from the built wheel by ``make example``; run ``python main.py``.
 """
@@ -36,7 +36,7 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import (  # noqa: E402
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider  # noqa: E402
 from constructs import Construct  # noqa: E402
 
-from istio_mesh import IstioMesh, IstioPolicies, MeshConfig, load_config  # noqa: E402
+from istio_mesh import ClusterPlan, IstioMesh, IstioPolicies, cluster_plan, load_config  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLUSTER = {"config_path": "~/.kube/config", "config_context": "platform"}
@@ -51,13 +51,13 @@ def local_state(stack: TerraformStack, name: str) -> None:
 class PlatformStack(TerraformStack):
     """Istio plus the team's own namespace and ConfigMap, in one stack."""
 
-    def __init__(self, scope: Construct, stack_id: str, *, mesh_config: MeshConfig) -> None:
+    def __init__(self, scope: Construct, stack_id: str, *, plan: ClusterPlan) -> None:
         super().__init__(scope, stack_id)
         local_state(self, stack_id)
         HelmProvider(self, "helm", kubernetes=HelmProviderKubernetes(**CLUSTER))
         KubernetesProvider(self, "kubernetes", **CLUSTER)
 
-        self.mesh = IstioMesh(self, "istio", config=mesh_config)
+        self.mesh = IstioMesh(self, "istio", plan=plan)
         facts = self.mesh.outputs
 
         apps = NamespaceV1(
@@ -90,21 +90,21 @@ class TeamPoliciesStack(TerraformStack):
     """The mesh's policies and namespaces, applied after the platform stack."""
 
     def __init__(
-        self, scope: Construct, stack_id: str, *, mesh_config: MeshConfig, platform: PlatformStack
+        self, scope: Construct, stack_id: str, *, plan: ClusterPlan, platform: PlatformStack
     ) -> None:
         super().__init__(scope, stack_id)
         self.add_dependency(platform)
         local_state(self, stack_id)
         KubernetesProvider(self, "kubernetes", **CLUSTER)
-        IstioPolicies(self, "istio-policies", config=mesh_config)
+        IstioPolicies(self, "istio-policies", plan=plan)
 
 
 def build_app(outdir: str | None = None) -> App:
     """The app's two stacks; ``outdir`` defaults to cdktf.out beside cdktf.json."""
-    mesh_config = load_config(HERE / "mesh.yaml")
+    plan = cluster_plan(load_config(HERE / "mesh.yaml"))
     app = App(outdir=outdir) if outdir else App()
-    platform = PlatformStack(app, "platform", mesh_config=mesh_config)
-    TeamPoliciesStack(app, "platform-policies", mesh_config=mesh_config, platform=platform)
+    platform = PlatformStack(app, "platform", plan=plan)
+    TeamPoliciesStack(app, "platform-policies", plan=plan, platform=platform)
     return app
 
 

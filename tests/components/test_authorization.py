@@ -29,7 +29,7 @@ def _onboarded(stack: Any, text: str) -> tuple[Any, Rendered]:
     from istio_mesh.components import MeshNamespace
 
     plan = policies_plan(config_from(text))
-    rendered = Rendered()
+    rendered = Rendered(stack)
     for namespace in plan.namespaces:
         rendered.add(namespace.address, MeshNamespace(stack, namespace.name, namespace=namespace).resource)
     return plan, rendered
@@ -87,5 +87,5 @@ def test_an_allow_rule_whose_namespace_is_not_rendered_yet_is_refused() -> None:
     from istio_mesh.components import AuthorizationPolicies
 
     plan = policies_plan(config_from(DENY))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
-        AuthorizationPolicies(fresh_stack(), "authorization", items=plan.authorization, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
+        AuthorizationPolicies(fresh_stack(), "authorization", items=plan.authorization, rendered=Rendered(fresh_stack()))

@@ -54,5 +54,5 @@ def test_a_base_item_that_names_an_upstream_is_refused_without_it() -> None:
     from istio_mesh.components import IstioBase
 
     item = replace(mesh_plan(config_from("{}")).base, after=("terraform_data.guard",))
-    with pytest.raises(ValueError, match=r"^release 'istio-base' comes after terraform_data.guard in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/base: release 'istio-base' comes after terraform_data.guard in the mesh plan"):
         IstioBase(fresh_stack(), "base", release=item)

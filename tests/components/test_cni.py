@@ -49,5 +49,5 @@ def test_ambient_cni_without_istiod_is_refused() -> None:
     assert plan.cni is not None
     stack = fresh_stack()
     base = IstioBase(stack, "base", release=plan.base)
-    with pytest.raises(ValueError, match=r"^release 'istio-cni' comes after helm_release.istiod in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/cni: release 'istio-cni' comes after helm_release.istiod in the mesh plan"):
         IstioCni(stack, "cni", release=plan.cni, after=[base.resource])

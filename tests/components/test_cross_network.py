@@ -67,9 +67,9 @@ def test_the_same_gateways_rendered_twice_into_one_registry_are_refused() -> Non
 
     items = policies_plan(config_from(PRIMARY)).cross_network
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     CrossNetworkGateways(stack, "cross-network", items=items, rendered=rendered)
     with pytest.raises(
-        ValueError, match=r"^two resources at kubernetes_manifest.gateway_istio-system_cross-network-gateway: "
+        ValueError, match=r"^test: two resources at kubernetes_manifest.gateway_istio-system_cross-network-gateway: "
     ):
         CrossNetworkGateways(stack, "again", items=items, rendered=rendered)

@@ -69,7 +69,7 @@ def test_egress_items_at_an_address_rendered_already_are_refused() -> None:
 
     items = policies_plan(config_from(EGRESS)).egress
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     EgressControl(stack, "egress", items=items, rendered=rendered)
-    with pytest.raises(ValueError, match=r"^two resources at kubernetes_manifest.service_entry_istio-system_stripe: "):
+    with pytest.raises(ValueError, match=r"^test: two resources at kubernetes_manifest.service_entry_istio-system_stripe: "):
         EgressControl(stack, "again", items=items, rendered=rendered)

@@ -30,7 +30,7 @@ def test_extra_resources_are_applied_as_written_after_their_onboarded_namespace(
 
     plan = policies_plan(config_from(EXTRA))
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     (shop,) = plan.namespaces
     rendered.add(shop.address, MeshNamespace(stack, "shop", namespace=shop).resource)
     ExtraResources(stack, "extra", items=plan.extra_resources, rendered=rendered)
@@ -60,5 +60,5 @@ def test_an_extra_resource_before_its_namespace_is_refused() -> None:
     from istio_mesh.components import ExtraResources
 
     plan = policies_plan(config_from(EXTRA))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
-        ExtraResources(fresh_stack(), "extra", items=plan.extra_resources, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
+        ExtraResources(fresh_stack(), "extra", items=plan.extra_resources, rendered=Rendered(fresh_stack()))

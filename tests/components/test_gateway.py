@@ -50,5 +50,5 @@ def test_a_gateway_without_istiod_is_refused() -> None:
     from istio_mesh.components import IstioGateway
 
     plan = mesh_plan(config_from("gateways: [{name: edge, kind: ingress}]"))
-    with pytest.raises(ValueError, match=r"^release 'edge' comes after helm_release.istiod in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/gateway-edge: release 'edge' comes after helm_release.istiod in the mesh plan"):
         IstioGateway(fresh_stack(), "gateway-edge", release=plan.gateways[0])

@@ -29,7 +29,7 @@ def test_the_gateway_follows_its_namespace_and_the_route_follows_the_gateway() -
 
     plan = policies_plan(config_from(INGRESS))
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     (ingress,) = plan.namespaces
     rendered.add(ingress.address, MeshNamespace(stack, "ingress", namespace=ingress).resource)
     GatewayApiIngress(stack, "gateway-api", items=plan.gateway_api, rendered=rendered)
@@ -73,6 +73,6 @@ def test_the_gateway_before_its_namespace_is_refused() -> None:
 
     plan = policies_plan(config_from(INGRESS))
     with pytest.raises(
-        ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.istio-ingress not rendered yet$"
+        ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.istio-ingress not rendered yet$"
     ):
-        GatewayApiIngress(fresh_stack(), "gateway-api", items=plan.gateway_api, rendered=Rendered())
+        GatewayApiIngress(fresh_stack(), "gateway-api", items=plan.gateway_api, rendered=Rendered(fresh_stack()))

@@ -38,7 +38,7 @@ def test_the_crds_without_base_are_refused() -> None:
     plan = mesh_plan(config_from("gatewayApi: {crds: install}"))
     assert plan.gateway_api_crds is not None
     with pytest.raises(
-        ValueError, match=r"^release 'gateway-api-crds' comes after helm_release.istio-base in the mesh plan"
+        ValueError, match=r"^test/crds: release 'gateway-api-crds' comes after helm_release.istio-base in the mesh plan"
     ):
         GatewayApiCrds(fresh_stack(), "crds", release=plan.gateway_api_crds)
 
@@ -49,5 +49,5 @@ def test_a_packaged_chart_that_does_not_ship_is_refused() -> None:
     plan = mesh_plan(config_from("gatewayApi: {crds: install}"))
     assert plan.gateway_api_crds is not None
     item = replace(plan.gateway_api_crds, chart="no-such-chart", after=())
-    with pytest.raises(ValueError, match=r"^no chart 'no-such-chart' ships with istio_mesh"):
+    with pytest.raises(ValueError, match=r"^test/crds: no chart 'no-such-chart' ships with istio_mesh"):
         GatewayApiCrds(fresh_stack(), "crds", release=item)

@@ -67,5 +67,5 @@ def test_istiod_without_the_plugin_ca_secret_is_refused() -> None:
     plan = mesh_plan(config_from("ca: {mode: plugin}"))
     stack = fresh_stack()
     base = IstioBase(stack, "base", release=plan.base)
-    with pytest.raises(ValueError, match=r"^release 'istiod' comes after kubernetes_secret_v1.cacerts in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/istiod: release 'istiod' comes after kubernetes_secret_v1.cacerts in the mesh plan"):
         Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource])

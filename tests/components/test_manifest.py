@@ -41,13 +41,16 @@ def test_a_set_refuses_an_item_whose_upstream_is_not_rendered_yet() -> None:
     from istio_mesh.components import ManifestSet
 
     late = ManifestItem("late", OBJECT, ("kubernetes_namespace_v1.shop",))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
-        ManifestSet(fresh_stack(), "set", items=[late], rendered=Rendered())
+    stack = fresh_stack()
+    with pytest.raises(
+        ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"
+    ):
+        ManifestSet(stack, "set", items=[late], rendered=Rendered(stack))
 
 
 def test_two_items_at_one_address_are_refused() -> None:
     from istio_mesh.components import ManifestSet
 
     item = ManifestItem("same", OBJECT)
-    with pytest.raises(ValueError, match=r"^two resources at kubernetes_manifest.same: "):
+    with pytest.raises(ValueError, match=r"^test/set: two resources at kubernetes_manifest.same: "):
         ManifestSet(fresh_stack(), "set", items=[item, item])

@@ -20,7 +20,7 @@ PRIMARY = "mesh: {meshId: m}\nmulticluster: {clusterName: east, network: net-eas
 def _with_base(stack: Any, plan: MeshPlan) -> Rendered:
     from istio_mesh.components import IstioBase
 
-    rendered = Rendered()
+    rendered = Rendered(stack)
     rendered.add(plan.base.address, IstioBase(stack, "base", release=plan.base).resource)
     return rendered
 
@@ -73,8 +73,8 @@ def test_the_network_label_before_base_is_refused() -> None:
     from istio_mesh.components import ClusterNetwork
 
     plan = mesh_plan(config_from(PRIMARY))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: helm_release.istio-base not rendered yet$"):
-        ClusterNetwork(fresh_stack(), "network", items=plan.network, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: helm_release.istio-base not rendered yet$"):
+        ClusterNetwork(fresh_stack(), "network", items=plan.network, rendered=Rendered(fresh_stack()))
 
 
 def test_a_remote_secret_is_labelled_for_istiod_and_built_from_ephemeral_variables() -> None:
@@ -106,5 +106,5 @@ def test_a_remote_secret_before_base_is_refused() -> None:
     from istio_mesh.components import RemoteSecrets
 
     plan = mesh_plan(config_from(PRIMARY))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: helm_release.istio-base not rendered yet$"):
-        RemoteSecrets(fresh_stack(), "remote-secrets", items=plan.remote_secrets, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: helm_release.istio-base not rendered yet$"):
+        RemoteSecrets(fresh_stack(), "remote-secrets", items=plan.remote_secrets, rendered=Rendered(fresh_stack()))

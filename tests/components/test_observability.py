@@ -26,7 +26,7 @@ def test_the_monitors_render_in_their_namespace_after_it() -> None:
 
     plan = policies_plan(config_from(MONITORS))
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     (namespace,) = plan.namespaces
     rendered.add(namespace.address, MeshNamespace(stack, "ns", namespace=namespace).resource)
     ObservabilityResources(stack, "observability", items=plan.observability, rendered=rendered)
@@ -58,9 +58,9 @@ def test_the_monitors_without_their_namespace_rendered_are_refused() -> None:
 
     plan = policies_plan(config_from(MONITORS))
     with pytest.raises(
-        ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.monitoring not rendered yet$"
+        ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.monitoring not rendered yet$"
     ):
-        ObservabilityResources(fresh_stack(), "observability", items=plan.observability, rendered=Rendered())
+        ObservabilityResources(fresh_stack(), "observability", items=plan.observability, rendered=Rendered(fresh_stack()))
 
 
 def test_kiali_installs_from_kialis_repository_after_istiod() -> None:
@@ -87,5 +87,5 @@ def test_kiali_without_istiod_is_refused() -> None:
 
     plan = mesh_plan(config_from(MONITORS))
     assert plan.kiali is not None
-    with pytest.raises(ValueError, match=r"^release 'kiali' comes after helm_release.istiod in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/kiali: release 'kiali' comes after helm_release.istiod in the mesh plan"):
         KialiServer(fresh_stack(), "kiali", release=plan.kiali)

@@ -55,6 +55,6 @@ def test_a_namespace_override_without_its_namespace_is_refused() -> None:
 
     override = policies_plan(config_from(OVERRIDE)).peer_authentications[1]
     with pytest.raises(
-        ValueError, match=r"^manifest 'peer_authentication_legacy' comes after kubernetes_labels.legacy "
+        ValueError, match=r"^test/legacy-mtls: manifest 'peer_authentication_legacy' comes after kubernetes_labels.legacy "
     ):
         PeerAuthentication(fresh_stack(), "legacy-mtls", item=override)

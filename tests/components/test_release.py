@@ -86,7 +86,7 @@ def test_a_release_refuses_to_skip_an_upstream_object_its_plan_item_names() -> N
     base = IstioBase(stack, "base", release=plan.base)
     with pytest.raises(
         ValueError,
-        match=r"^release 'istiod' comes after helm_release.istio-cni in the mesh plan; "
+        match=r"^test/istiod: release 'istiod' comes after helm_release.istio-cni in the mesh plan; "
         r"pass the construct's resource in after=$",
     ):
         Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource])

@@ -21,7 +21,7 @@ def test_each_injected_namespace_gets_a_default_sidecar_after_the_namespace() ->
 
     plan = policies_plan(config_from(SCOPED))
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     for namespace in plan.namespaces:
         rendered.add(namespace.address, MeshNamespace(stack, namespace.name, namespace=namespace).resource)
     SidecarScope(stack, "sidecar-scope", items=plan.sidecars, rendered=rendered)
@@ -44,5 +44,5 @@ def test_a_sidecar_before_its_namespace_is_refused() -> None:
     from istio_mesh.components import SidecarScope
 
     plan = policies_plan(config_from(SCOPED))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
-        SidecarScope(fresh_stack(), "sidecar-scope", items=plan.sidecars, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
+        SidecarScope(fresh_stack(), "sidecar-scope", items=plan.sidecars, rendered=Rendered(fresh_stack()))

@@ -30,7 +30,7 @@ def test_the_mesh_wide_telemetry_and_a_namespace_override_after_its_namespace() 
 
     plan = policies_plan(config_from(TELEMETRY))
     stack = fresh_stack()
-    rendered = Rendered()
+    rendered = Rendered(stack)
     (shop,) = plan.namespaces
     rendered.add(shop.address, MeshNamespace(stack, "shop", namespace=shop).resource)
     TelemetryResources(stack, "telemetry", items=plan.telemetry, rendered=rendered)
@@ -57,8 +57,8 @@ def test_a_namespace_override_before_its_namespace_is_refused() -> None:
     from istio_mesh.components import TelemetryResources
 
     plan = policies_plan(config_from(TELEMETRY))
-    with pytest.raises(ValueError, match=r"^rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
-        TelemetryResources(fresh_stack(), "telemetry", items=plan.telemetry, rendered=Rendered())
+    with pytest.raises(ValueError, match=r"^test: rendered out of plan order: kubernetes_namespace_v1.shop not rendered yet$"):
+        TelemetryResources(fresh_stack(), "telemetry", items=plan.telemetry, rendered=Rendered(fresh_stack()))
 
 
 def test_the_monitors_scrape_every_envoy_and_istiod_from_the_root_namespace() -> None:

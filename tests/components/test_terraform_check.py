@@ -53,5 +53,5 @@ def test_a_check_without_data_or_data_without_depends_on_writes_only_what_it_has
 
 
 def test_a_check_without_assertions_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"^check 'empty': Terraform needs at least one assert block$"):
+    with pytest.raises(ValueError, match=r"^test/c: check 'empty': Terraform needs at least one assert block$"):
         TerraformCheck(fresh_stack(), "c", name="empty", assertions=[])

@@ -29,7 +29,7 @@ def _at(address: str) -> Any:
 
 
 def test_rendered_returns_the_objects_at_the_addresses_asked_for_in_that_order() -> None:
-    rendered = Rendered()
+    rendered = Rendered(fresh_stack())
     base, istiod = _at("helm_release.istio-base"), _at("helm_release.istiod")
     rendered.add("helm_release.istio-base", base)
     rendered.add("helm_release.istiod", istiod)
@@ -38,25 +38,26 @@ def test_rendered_returns_the_objects_at_the_addresses_asked_for_in_that_order()
 
 
 def test_asking_for_an_address_not_rendered_yet_is_refused_naming_every_missing_one() -> None:
-    rendered = Rendered()
+    rendered = Rendered(fresh_stack("owner"))
     rendered.add("helm_release.istio-base", _at("helm_release.istio-base"))
     with pytest.raises(
         ValueError,
-        match=r"rendered out of plan order: helm_release.istiod, kubernetes_secret_v1.cacerts not rendered yet$",
+        match=r"^owner: rendered out of plan order: helm_release.istiod, kubernetes_secret_v1.cacerts "
+        r"not rendered yet$",
     ):
         rendered.upstream(["helm_release.istio-base", "helm_release.istiod", "kubernetes_secret_v1.cacerts"])
 
 
 def test_adding_an_address_twice_is_refused() -> None:
-    rendered = Rendered()
+    rendered = Rendered(fresh_stack())
     rendered.add("helm_release.istiod", _at("helm_release.istiod"))
     with pytest.raises(ValueError, match=r"two resources at helm_release.istiod: Terraform addresses must be unique"):
         rendered.add("helm_release.istiod", _at("helm_release.istiod"))
 
 
 def test_check_new_refuses_a_batch_that_lists_one_address_twice_and_records_nothing() -> None:
-    rendered = Rendered()
-    with pytest.raises(ValueError, match=r"two resources at kubernetes_manifest.a: "):
+    rendered = Rendered(fresh_stack())
+    with pytest.raises(ValueError, match=r"^test: two resources at kubernetes_manifest.a: "):
         rendered.check_new(["kubernetes_manifest.a", "kubernetes_manifest.b", "kubernetes_manifest.a"])
     # Only a check: the batch can still be added one by one afterwards.
     rendered.check_new(["kubernetes_manifest.a", "kubernetes_manifest.b"])
@@ -67,9 +68,13 @@ def test_address_of_reads_the_remembered_address() -> None:
     assert address_of(_at("kubernetes_labels.root_namespace_network")) == "kubernetes_labels.root_namespace_network"
 
 
-def test_address_of_an_object_that_is_no_terraform_resource_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match=r"is not a Terraform resource$"):
-        address_of(_StandIn())  # type: ignore[arg-type]
+def test_address_of_an_object_that_is_no_terraform_resource_is_none() -> None:
+    assert address_of(_StandIn()) is None  # type: ignore[arg-type]
+
+
+def test_require_upstream_refuses_an_object_that_is_no_terraform_resource() -> None:
+    with pytest.raises(ValueError, match=r"^test: after= holds <.*_StandIn object at .*>, which is not a Terraform resource$"):
+        require_upstream(fresh_stack(), "release 'istiod'", [], [_StandIn()])  # type: ignore[list-item]
 
 
 def test_address_of_an_unremembered_resource_asks_its_type_and_logical_id() -> None:
@@ -81,21 +86,24 @@ def test_address_of_an_unremembered_resource_asks_its_type_and_logical_id() -> N
 
 
 def test_require_upstream_accepts_every_named_object_given_and_extra_ones() -> None:
+    stack = fresh_stack()
     require_upstream(
+        stack,
         "release 'istiod'",
         ["helm_release.istio-base"],
         [_at("helm_release.istio-base"), _at("terraform_data.istiod-upgrade-guard")],
     )
-    require_upstream("release 'istio-base'", [], [])
+    require_upstream(stack, "release 'istio-base'", [], [])
 
 
 def test_require_upstream_refuses_a_missing_object_and_names_it() -> None:
     with pytest.raises(
         ValueError,
-        match=r"^release 'istiod' comes after helm_release.istio-cni, kubernetes_secret_v1.cacerts "
+        match=r"^owner: release 'istiod' comes after helm_release.istio-cni, kubernetes_secret_v1.cacerts "
         r"in the mesh plan; pass the construct's resource in after=$",
     ):
         require_upstream(
+            fresh_stack("owner"),
             "release 'istiod'",
             ["helm_release.istio-base", "helm_release.istio-cni", "kubernetes_secret_v1.cacerts"],
             [_at("helm_release.istio-base")],

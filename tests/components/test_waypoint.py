@@ -46,7 +46,7 @@ def test_a_waypoint_without_its_namespace_is_refused() -> None:
     (item,) = policies_plan(config_from(AMBIENT)).waypoints
     with pytest.raises(
         ValueError,
-        match=r"^manifest 'waypoint_store' comes after kubernetes_namespace_v1.store in the mesh plan; "
+        match=r"^test/waypoint: manifest 'waypoint_store' comes after kubernetes_namespace_v1.store in the mesh plan; "
         r"pass the construct's resource in after=$",
     ):
         Waypoint(fresh_stack(), "waypoint", item=item)

@@ -51,5 +51,5 @@ def test_ztunnel_without_the_cni_agent_is_refused() -> None:
     assert plan.ztunnel is not None
     stack = fresh_stack()
     _, istiod, _ = _upstream(stack)
-    with pytest.raises(ValueError, match=r"^release 'ztunnel' comes after helm_release.istio-cni in the mesh plan"):
+    with pytest.raises(ValueError, match=r"^test/ztunnel: release 'ztunnel' comes after helm_release.istio-cni in the mesh plan"):
         Ztunnel(stack, "ztunnel", release=plan.ztunnel, after=[istiod.resource])

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, Synth, load_config, synthesize
+from conftest import REPO, Synth, fresh_stack, load_config, synthesize
 from gateway_api_reference import CHART, bundle_documents
 from helm_tool import helm_binary
 from istio_mesh.config.gateway_api import GATEWAY_API_VERSION
@@ -120,9 +120,10 @@ def test_the_chart_ships_as_package_data() -> None:
     from istio_mesh.components.release import packaged_chart_directory
 
     assert '"charts/**/*"' in (REPO / "pyproject.toml").read_text()
-    assert Path(packaged_chart_directory("gateway-api-crds")) == CHART
-    with pytest.raises(ValueError, match="no chart 'nope' ships with istio_mesh"):
-        packaged_chart_directory("nope")
+    stack = fresh_stack()
+    assert Path(packaged_chart_directory("gateway-api-crds", stack)) == CHART
+    with pytest.raises(ValueError, match="^test: no chart 'nope' ships with istio_mesh"):
+        packaged_chart_directory("nope", stack)
 
 
 # -- the downgrade guard -------------------------------------------------------------

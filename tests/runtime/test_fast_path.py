@@ -224,7 +224,7 @@ PLAIN_USER = textwrap.dedent(
     {helm}.provider.HelmProvider(stack, "helm")
     if mode == "ours":
         from istio_mesh import IstioMesh, load_config
-        IstioMesh(stack, "istio", config=load_config(sys.argv[3]))
+        IstioMesh.from_config(stack, "istio", config=load_config(sys.argv[3]))
     app.synth()
     bindings = ("constructs", "{core}", "{helm}", "{kubernetes}", "jsii")
     modules = sorted(m for m in sys.modules if m.split(".")[0] in bindings)

@@ -264,7 +264,7 @@ def test_istiod_refuses_to_skip_an_enabled_cni(all_configs: dict[str, MeshConfig
     base = IstioBase(stack, "base", release=plan.base)
     with pytest.raises(
         ValueError,
-        match=r"^release 'istiod' comes after helm_release.istio-cni in the mesh plan; ",
+        match=r"^library-use/istiod: release 'istiod' comes after helm_release.istio-cni in the mesh plan; ",
     ):
         Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource])
 

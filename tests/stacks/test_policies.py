@@ -139,7 +139,7 @@ def test_istiod_refuses_to_skip_a_plugged_in_ca(all_configs: dict[str, MeshConfi
     cni = IstioCni(stack, "cni", release=plan.cni, after=[base.resource])
     with pytest.raises(
         ValueError,
-        match=r"^release 'istiod' comes after kubernetes_secret_v1.cacerts in the mesh plan; "
+        match=r"^library-use/istiod: release 'istiod' comes after kubernetes_secret_v1.cacerts in the mesh plan; "
         r"pass the construct's resource in after=$",
     ):
         Istiod(stack, "istiod", release=plan.istiods["default"], after=[base.resource, cni.resource])

@@ -1,13 +1,15 @@
 """One construct per Istio component; each renders its items of the mesh plan
 (:mod:`istio_mesh.plan`) and takes the upstream objects it must follow and
 the provider to use. :class:`IstioMesh` and :class:`IstioPolicies` compose
-them for any stack, ours or a consumer's."""
+them for any stack, ours or a consumer's. What a construct refuses it raises
+as :class:`ConstructError`, naming its construct path."""
 
 from istio_mesh.components.authorization import AuthorizationPolicies
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
 from istio_mesh.components.cross_network import CrossNetworkGateways
 from istio_mesh.components.egress import EgressControl
+from istio_mesh.components.errors import ConstructError
 from istio_mesh.components.extra_resources import ExtraResources
 from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.gateway_api import GatewayApiIngress
@@ -32,6 +34,7 @@ from istio_mesh.components.ztunnel import Ztunnel
 __all__ = [
     "AuthorizationPolicies",
     "ClusterNetwork",
+    "ConstructError",
     "CrossNetworkGateways",
     "EgressControl",
     "ExtraResources",

@@ -12,4 +12,6 @@ class AuthorizationPolicies(ManifestSet):
     The default deny comes after every ALLOW policy (the plan says so):
     Terraform creates it last and destroys it first, so no apply passes
     through a moment in which traffic the config allows is refused.
+
+    Takes :class:`ManifestSet`'s arguments.
     """

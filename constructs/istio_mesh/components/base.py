@@ -12,4 +12,6 @@ class IstioBase(IstioChart):
     release leaves them (and every Istio resource) in the cluster. With
     ``protection.preventDestroy`` Terraform refuses to destroy it at all, and
     with it any plan that would take the whole mesh down.
+
+    Takes :class:`IstioChart`'s arguments.
     """

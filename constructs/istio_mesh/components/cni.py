@@ -13,4 +13,6 @@ class IstioCni(IstioChart):
     redirection; a pod scheduled before the agent runs would start without
     it, so the agent goes first. Istio's ambient install instead runs base,
     istiod, cni, ztunnel in that order.
+
+    Takes :class:`IstioChart`'s arguments.
     """

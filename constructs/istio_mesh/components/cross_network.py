@@ -9,4 +9,7 @@ class CrossNetworkGateways(ManifestSet):
     """``cross-network-gateway`` and, on a primary serving remotes, istiod's
     Gateway and VirtualService; custom resources, so in the policies stack,
     applied once the mesh stack has installed the CRDs and the east-west
-    gateway."""
+    gateway.
+
+    Takes :class:`ManifestSet`'s arguments.
+    """

@@ -11,4 +11,6 @@ class EgressControl(ManifestSet):
 
     The egress gateway itself is installed by the mesh stack; this stack is
     applied after it, so the Service the routes name exists.
+
+    Takes :class:`ManifestSet`'s arguments.
     """

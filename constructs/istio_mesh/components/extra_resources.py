@@ -8,4 +8,7 @@ from istio_mesh.components.manifest import ManifestSet
 class ExtraResources(ManifestSet):
     """``extraResources`` from the config, each a ``kubernetes_manifest``
     addressed ``extra_<kind>_<namespace>_<name>`` (see
-    :data:`istio_mesh.plan.policies.EXTRA_PREFIX`)."""
+    :data:`istio_mesh.plan.policies.EXTRA_PREFIX`).
+
+    Takes :class:`ManifestSet`'s arguments.
+    """

@@ -15,4 +15,6 @@ class IstioGateway(IstioChart):
     follows a revision tag, on the tag's webhook too. The chart is installed
     at the version of the revision that configures the gateway, so gateway
     and control plane versions move together when a tag moves.
+
+    Takes :class:`IstioChart`'s arguments.
     """

@@ -11,4 +11,6 @@ class GatewayApiIngress(ManifestSet):
 
     Needs the Gateway API CRDs, which the mesh stack installs
     (``gatewayApi.crds``), so this stack's plan finds the kinds.
+
+    Takes :class:`ManifestSet`'s arguments.
     """

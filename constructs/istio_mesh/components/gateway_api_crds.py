@@ -17,4 +17,6 @@ class GatewayApiCrds(IstioChart):
     manifests carrying ``status`` (hashicorp/terraform-provider-kubernetes#2739),
     which every published CRD does, and has reported inconsistent results
     after applying CRDs (#1493); Helm applies the bundle as published.
+
+    Takes :class:`IstioChart`'s arguments.
     """

@@ -163,6 +163,10 @@ class MeshHealthChecks(Construct):
     an apply checks what it just applied; a plan that changes them reports
     the check as known after apply, and a plan that leaves them alone (or a
     refresh-only plan, as ``terraform test`` runs it) reads the cluster.
+
+    Keyword arguments:
+        checks: the mesh plan's health checks, in plan order (required; may
+            be empty). The checks use the stack's default Kubernetes provider.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, checks: Sequence[HealthCheck]) -> None:

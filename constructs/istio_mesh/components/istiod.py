@@ -14,6 +14,8 @@ class Istiod(IstioChart):
     namespace's network label (see :class:`ClusterNetwork`). Revisions are
     independent releases (``istiod-<revision>``) so one can be added or
     removed without touching another.
+
+    Takes :class:`IstioChart`'s arguments.
     """
 
     @property

@@ -43,8 +43,17 @@ def render_manifest(
 
 
 class IstioManifest(Construct):
-    """One object, from its plan item, after the resources in ``after``
-    (which must hold every object the item's plan ``after`` names)."""
+    """One object, from its plan item, after the resources in ``after``.
+
+    Keyword arguments:
+        item: the plan item to render (required): the object, its Terraform
+            name and field manager.
+        after: the upstream resources it waits for (its ``depends_on``),
+            which must hold every object the item's plan ``after`` names, or
+            the construct raises :class:`ConstructError`. Default: none.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
+    """
 
     def __init__(
         self,
@@ -56,7 +65,7 @@ class IstioManifest(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        require_upstream(f"manifest {item.name!r}", item.after, after)
+        require_upstream(self, f"manifest {item.name!r}", item.after, after)
         self.item = item
         self.manifest = item.manifest
         self.resource = render_manifest(self, "manifest", item, after=after, provider=provider)
@@ -70,6 +79,14 @@ class ManifestSet(Construct):
     plan ``after`` names (its namespace, or for the default deny every ALLOW
     policy). The items' Terraform addresses come from the plan, so
     reordering config entries moves no other resource's state.
+
+    Keyword arguments:
+        items: the plan items, in plan order (required; may be empty).
+        rendered: what the enclosing composite rendered so far, shared with
+            it. Default: a new, empty record owned by this set, so the items
+            may only come after each other.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
     """
 
     def __init__(
@@ -82,7 +99,7 @@ class ManifestSet(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        rendered = rendered if rendered is not None else Rendered()
+        rendered = rendered if rendered is not None else Rendered(self)
         self.items = tuple(items)
         rendered.check_new(item.address for item in self.items)
         self.resources: list[KubernetesManifest] = []

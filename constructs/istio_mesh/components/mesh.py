@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from istio_mesh.components.base import IstioBase
 from istio_mesh.components.cni import IstioCni
+from istio_mesh.components.errors import ConstructError
 from istio_mesh.components.gateway import IstioGateway
 from istio_mesh.components.gateway_api_crds import GatewayApiCrds
 from istio_mesh.components.istiod import Istiod
@@ -17,7 +18,7 @@ from istio_mesh.components.revision_tag import RevisionTag
 from istio_mesh.components.upstream import Rendered
 from istio_mesh.components.ztunnel import Ztunnel
 from istio_mesh.config.cluster import MeshConfig
-from istio_mesh.plan import MeshPlan, mesh_outputs, mesh_plan
+from istio_mesh.plan import ClusterPlan, cluster_plan
 from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.runtime.terraform import Construct, HelmRelease, TerraformProvider, TerraformStack
 
@@ -31,23 +32,33 @@ class IstioMesh(Construct):
     Ambient: base -> istiod -> cni -> ztunnel, as Istio's ambient install
     documents. Gateways install in parallel.
 
-    Renders the config's mesh plan (:func:`istio_mesh.plan.mesh_plan`): Helm
-    releases, plus the revision tags' webhooks and Services, a plug-in CA's
+    Renders the mesh part of a cluster's plan (:func:`istio_mesh.plan.cluster_plan`):
+    Helm releases, plus the revision tags' webhooks and Services, a plug-in CA's
     ``cacerts`` secret and, in a multicluster mesh, the root namespace's
     network label and the remote secrets (built-in kinds, so plannable on a
     fresh cluster). Each object waits for the objects its plan item names.
 
     The stack it lives in supplies the Helm provider and, when the plan has
-    Kubernetes objects (:attr:`MeshPlan.needs_kubernetes_provider`), a
+    Kubernetes objects (``plan.mesh.needs_kubernetes_provider``), a
     Kubernetes provider, so a platform team can put the mesh next to its own
-    resources. ``provider`` and ``kubernetes_provider`` pick aliased
-    providers; without them, the stack's default ones are used. The config's
-    ``connection`` and ``backend`` are not read here: they belong to whoever
-    builds the stack (see :class:`istio_mesh.stacks.MeshStack`).
+    resources. The config's ``connection`` and ``backend`` are not part of
+    the plan: they belong to whoever builds the stack (see
+    :class:`istio_mesh.stacks.MeshStack`).
 
     Istio custom resources do not belong in the same stack on a fresh
     cluster: ``kubernetes_manifest`` needs the CRDs at plan time. Put
-    :class:`IstioPolicies` in a stack that depends on this one.
+    :class:`IstioPolicies`, given the same plan, in a stack that depends on
+    this one.
+
+    Keyword arguments:
+        plan: the cluster's plan, ``cluster_plan(config)`` (required): the one
+            source of every resource and of :attr:`outputs`. Holding a config
+            instead, use :meth:`from_config`.
+        provider: an aliased Helm provider. Default: the stack's default one.
+        kubernetes_provider: an aliased Kubernetes provider, for revision
+            tags, a plug-in CA's secret and multicluster objects. Default: the
+            stack's default one (which must exist when the plan has such
+            objects).
     """
 
     def __init__(
@@ -55,19 +66,17 @@ class IstioMesh(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MeshConfig,
-        plan: MeshPlan | None = None,
+        plan: ClusterPlan,
         provider: TerraformProvider | None = None,
         kubernetes_provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.config = config
-        self.plan = plan if plan is not None else mesh_plan(config)
-        if self.plan.needs_write_only_attributes:
+        self.plan = plan
+        if plan.mesh.needs_write_only_attributes:
             # Ephemeral variables and write-only attributes: older Terraform
             # would fail on them with a less helpful message.
             TerraformStack.of(self).add_override("terraform.required_version", ">= 1.11")
-        rendered = Rendered()
+        rendered = Rendered(self)
         helm, kubernetes = provider, kubernetes_provider
         self._charts: list[IstioChart] = []
 
@@ -79,7 +88,7 @@ class IstioMesh(Construct):
             self._charts.append(rendered_chart)
             return rendered_chart
 
-        plan_ = self.plan
+        plan_ = plan.mesh
         self.base: IstioBase = chart(IstioBase, "base", plan_.base)
         ambient = plan_.ztunnel is not None
         self.cni: IstioCni | None = None
@@ -127,18 +136,37 @@ class IstioMesh(Construct):
         if plan_.kiali is not None:
             self.kiali = chart(KialiServer, "kiali", plan_.kiali)
 
+    @classmethod
+    def from_config(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MeshConfig,
+        provider: TerraformProvider | None = None,
+        kubernetes_provider: TerraformProvider | None = None,
+    ) -> Self:
+        """The mesh of ``config``: ``IstioMesh(scope, construct_id,
+        plan=cluster_plan(config), ...)``. Building the plan once and passing
+        it to both :class:`IstioMesh` and :class:`IstioPolicies` does the
+        same work once."""
+        return cls(
+            scope, construct_id, plan=cluster_plan(config),
+            provider=provider, kubernetes_provider=kubernetes_provider,
+        )
+
     @property
     def default_istiod(self) -> Istiod:
         """The istiod serving the default revision (the config validator makes
         sure one exists wherever something relies on it)."""
-        if self.plan.default_revision is None:
-            raise ValueError("the config has no default revision")
-        return self.istiods[self.plan.default_revision]
+        if self.plan.mesh.default_revision is None:
+            raise ConstructError("the config has no default revision", self)
+        return self.istiods[self.plan.mesh.default_revision]
 
     @property
     def istiod(self) -> Istiod:
         """The default revision's istiod, or the only one."""
-        return self.istiods[self.plan.default_istiod.revision or "default"]
+        return self.istiods[self.plan.mesh.default_istiod.revision or "default"]
 
     @property
     def releases(self) -> list[HelmRelease]:
@@ -149,5 +177,6 @@ class IstioMesh(Construct):
     def outputs(self) -> dict[str, Any]:
         """What the mesh stack publishes as outputs, for use in the same app
         without remote state: ``ingress_gateways``, ``istiod_revisions``,
-        ``mesh_id``, ``root_namespace`` (see :mod:`istio_mesh.plan.outputs`)."""
-        return {output.name: output.value for output in mesh_outputs(self.config, self.plan)}
+        ``mesh_id``, ``root_namespace`` (see :mod:`istio_mesh.plan.outputs`),
+        from the plan's ``outputs``."""
+        return {output.name: output.value for output in self.plan.outputs}

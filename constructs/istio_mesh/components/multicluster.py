@@ -25,7 +25,15 @@ class ClusterNetwork(Construct):
     istiod starts: istiod reads its own cluster's network from the label at
     start-up, and a primary with ``externalIstiod`` only takes charge of a
     remote whose namespace names it. ``kubernetes_labels`` owns just these
-    keys and removes them on destroy, leaving the namespace to ``base``."""
+    keys and removes them on destroy, leaving the namespace to ``base``.
+
+    Keyword arguments:
+        items: the plan's label and annotation items, in plan order (required).
+        rendered: what the enclosing composite rendered so far (required:
+            the items come after ``base``, which only the composite holds).
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
+    """
 
     def __init__(
         self,
@@ -69,7 +77,16 @@ class RemoteSecrets(Construct):
     so they need not exist before it. The kubeconfig is a Terraform
     expression over ephemeral, sensitive variables (see
     :class:`WriteOnlySecret`); a new token needs a higher
-    ``multicluster.secretsRevision``."""
+    ``multicluster.secretsRevision``.
+
+    Keyword arguments:
+        items: the plan's remote secret items, one per watched cluster
+            (required).
+        rendered: what the enclosing composite rendered so far (required:
+            the secrets come after ``base``, which creates their namespace).
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
+    """
 
     def __init__(
         self,

@@ -22,6 +22,12 @@ class MeshNamespace(Construct):
     (``kubernetes_labels``) and removed again on destroy, leaving the
     namespace itself alone. ``force`` takes the injection label over from
     whoever set it by hand before, so Terraform is its one owner.
+
+    Keyword arguments:
+        namespace: the plan item (required): its name, labels and whether to
+            create it.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
     """
 
     def __init__(

@@ -10,8 +10,14 @@ from istio_mesh.components.release import IstioChart
 class ObservabilityResources(ManifestSet):
     """ServiceMonitor, PodMonitors and PrometheusRule (monitoring.coreos.com/v1),
     then Istio's dashboards as ConfigMaps. prometheus-operator's CRDs must
-    exist before the policies stack is planned."""
+    exist before the policies stack is planned.
+
+    Takes :class:`ManifestSet`'s arguments.
+    """
 
 
 class KialiServer(IstioChart):
-    """Kiali's kiali-server chart from Kiali's repository, after istiod."""
+    """Kiali's kiali-server chart from Kiali's repository, after istiod.
+
+    Takes :class:`IstioChart`'s arguments.
+    """

@@ -15,6 +15,11 @@ class MeshOutputs(Construct):
 
     Each output depends on every release of the mesh, so a consumer reading
     remote state never sees a gateway that failed to install.
+
+    Keyword arguments:
+        outputs: the plan's outputs (``ClusterPlan.outputs``) (required).
+        releases: the mesh plan's releases, which every output waits for
+            (required).
     """
 
     def __init__(

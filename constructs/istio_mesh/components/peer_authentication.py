@@ -11,4 +11,6 @@ class PeerAuthentication(IstioManifest):
     In the root namespace it is the mesh-wide policy. Lives in the policies
     stack: ``kubernetes_manifest`` reads the CRD at plan time, so it cannot
     share a stack with the release that installs the CRDs.
+
+    Takes :class:`IstioManifest`'s arguments.
     """

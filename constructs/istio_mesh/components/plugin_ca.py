@@ -14,4 +14,6 @@ class PluginCaCerts(WriteOnlySecret):
     the base release creates the namespace. Rotating means new variable
     values and a higher ``ca.revision``. The variables and the key names are
     in :mod:`istio_mesh.plan.secrets`.
+
+    Takes :class:`WriteOnlySecret`'s arguments.
     """

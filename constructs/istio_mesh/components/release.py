@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
+from istio_mesh.components.errors import ConstructError
 from istio_mesh.components.upstream import remember_address, require_upstream
 from istio_mesh.plan.items import HelmReleaseItem
 from istio_mesh.runtime.terraform import (
@@ -26,11 +27,12 @@ from istio_mesh.runtime.terraform import (
 )
 
 
-def packaged_chart_directory(chart: str) -> str:
-    """Where a chart this package ships lives on disk (``istio_mesh/charts/<chart>``)."""
+def packaged_chart_directory(chart: str, scope: Construct) -> str:
+    """Where a chart this package ships lives on disk (``istio_mesh/charts/<chart>``);
+    ``scope`` is the construct that needs it, named when there is no such chart."""
     folder = resources.files("istio_mesh") / "charts" / chart
     if not folder.is_dir():
-        raise ValueError(f"no chart {chart!r} ships with istio_mesh (looked in {folder})")
+        raise ConstructError(f"no chart {chart!r} ships with istio_mesh (looked in {folder})", scope)
     return str(folder)
 
 
@@ -43,9 +45,14 @@ def values_json(values: Mapping[str, Any]) -> str:
 class IstioChart(Construct):
     """One ``helm_release`` of an Istio chart, from its plan item.
 
-    ``after`` are the upstream resources the release waits for (the objects
-    behind the item's ``after`` addresses); ``provider`` an aliased Helm
-    provider, else the stack's default one.
+    Keyword arguments:
+        release: the plan item to render (required): chart, version, values,
+            namespace and the Terraform address.
+        after: the upstream resources the release waits for, the objects
+            behind the item's ``after`` addresses; each one it names must be
+            there, or the construct raises :class:`ConstructError`. Default:
+            none, right for an item that comes after nothing (``base``).
+        provider: an aliased Helm provider. Default: the stack's default one.
     """
 
     def __init__(
@@ -58,7 +65,7 @@ class IstioChart(Construct):
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        require_upstream(f"release {release.name!r}", release.after, after)
+        require_upstream(self, f"release {release.name!r}", release.after, after)
         self.item = release
         chart, repository = release.chart, release.repository or None
         self.chart_asset: TerraformAsset | None = None
@@ -68,7 +75,7 @@ class IstioChart(Construct):
             # hash of its contents, so the path is the same on every synth
             # and a new bundle is a new path (an in-place upgrade).
             self.chart_asset = TerraformAsset(
-                self, "chart", path=packaged_chart_directory(release.chart), type=AssetType.DIRECTORY
+                self, "chart", path=packaged_chart_directory(release.chart, self), type=AssetType.DIRECTORY
             )
             chart = self.chart_asset.path
         self.release = HelmRelease(

@@ -74,6 +74,11 @@ class RetirementGuardConstruct(Construct):
 
     With ``guard.override_reason`` the cluster is not read and the guard only
     records the reason (its ``input``), so the plan proceeds.
+
+    Keyword arguments:
+        guard: the plan's guard item for one retired revision (required).
+        provider: an aliased Kubernetes provider, for the three live lists.
+            Default: the stack's default one.
     """
 
     def __init__(
@@ -144,7 +149,13 @@ class RetirementGuardConstruct(Construct):
 
 class RevisionRemovalGuard(Construct):
     """Refuses a plan that drops an istiod release of the last apply without
-    naming its revision in ``retiredRevisions``."""
+    naming its revision in ``retiredRevisions``.
+
+    Keyword arguments:
+        kept: the istiod release names this plan keeps, retired ones
+            included (required); any other release of the last apply fails
+            the plan.
+    """
 
     def __init__(self, scope: Construct, construct_id: str, *, kept: Sequence[str]) -> None:
         super().__init__(scope, construct_id)

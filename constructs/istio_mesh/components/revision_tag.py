@@ -28,6 +28,14 @@ class RevisionTag(Construct):
     before its injector exists keeps ``image: auto`` and never starts.
     MutatingWebhookConfiguration and Service are built-in kinds, so planning
     them needs no CRD.
+
+    Keyword arguments:
+        tag: the plan's items for this tag, its webhook and Service (required).
+        after: the upstream resources both wait for, the target revision's
+            istiod release (required: a tag without its revision would point
+            the injector at nothing).
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
     """
 
     def __init__(

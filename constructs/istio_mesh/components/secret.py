@@ -21,7 +21,16 @@ class WriteOnlySecret(Construct):
     built by Terraform from ephemeral, sensitive variables: the values are
     neither in the synthesized JSON nor in the plan or state (Terraform >=
     1.11). Terraform cannot see a changed write-only value, so new values
-    need a higher revision (the item's ``revision``)."""
+    need a higher revision (the item's ``revision``).
+
+    Keyword arguments:
+        secret: the plan item (required): the Secret, its data expressions
+            and the variables they read.
+        after: the upstream resources it waits for (the one creating its
+            namespace). Default: none.
+        provider: an aliased Kubernetes provider. Default: the stack's
+            default one.
+    """
 
     def __init__(
         self,

@@ -7,4 +7,7 @@ from istio_mesh.components.manifest import ManifestSet
 
 class SidecarScope(ManifestSet):
     """One Sidecar named ``default`` per onboarded namespace with sidecar
-    injection, created after the namespace it lives in."""
+    injection, created after the namespace it lives in.
+
+    Takes :class:`ManifestSet`'s arguments.
+    """

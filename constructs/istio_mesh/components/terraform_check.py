@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from istio_mesh.components.errors import ConstructError
 from istio_mesh.runtime.terraform import Construct, TerraformStack
 
 
@@ -40,7 +41,15 @@ class ScopedData:
 
 
 class TerraformCheck(Construct):
-    """One ``check "<name>"`` block of the enclosing stack."""
+    """One ``check "<name>"`` block of the enclosing stack.
+
+    Keyword arguments:
+        name: the block's name, unique in the stack (required).
+        assertions: its ``assert`` blocks (required, at least one: Terraform
+            refuses a check without).
+        data: the check's scoped data source. Default: none, for assertions
+            over values the stack has anyway.
+    """
 
     def __init__(
         self,
@@ -53,7 +62,7 @@ class TerraformCheck(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         if not assertions:
-            raise ValueError(f"check {name!r}: Terraform needs at least one assert block")
+            raise ConstructError(f"check {name!r}: Terraform needs at least one assert block", self)
         self.name = name
         self.block: dict[str, Any] = {}
         if data is not None:

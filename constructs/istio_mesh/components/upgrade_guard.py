@@ -11,6 +11,7 @@ Terraform builtins, so the check needs no provider and runs in every plan.
 
 from __future__ import annotations
 
+from istio_mesh.components.errors import ConstructError
 from istio_mesh.runtime.terraform import (
     Construct,
     HelmRelease,
@@ -39,6 +40,10 @@ class InstalledVersions(Construct):
     ``previous_versions`` is an HCL expression for the same output in the
     stack's last state, ``null`` before the first apply (see
     :func:`istio_mesh.stacks.state.previous_outputs`). One per stack.
+
+    Keyword arguments:
+        previous_versions: that HCL expression (required; no default, as only
+            the stack knows where its last state is).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, previous_versions: str) -> None:
@@ -75,6 +80,13 @@ class UpgradeGuard(Construct):
     release (a new revision beside the running one) has no previous version
     and passes; a release whose version moves from 1.28.x to 1.30.x does not.
     A destroy plan does not evaluate preconditions, so it is never blocked.
+
+    Keyword arguments:
+        release: the istiod ``helm_release`` to guard (required); its name
+            must be a literal, the key of its version in the stack output.
+        version: the Istio version this plan installs in it (required).
+        installed: the stack's :class:`InstalledVersions` (required), which
+            also gets this release's version to export.
     """
 
     def __init__(
@@ -89,7 +101,7 @@ class UpgradeGuard(Construct):
         super().__init__(scope, construct_id)
         name = release.name_input
         if not isinstance(name, str):
-            raise ValueError("the release needs a literal name to key its version by")
+            raise ConstructError("the release needs a literal name to key its version by", self)
         index = minor_index(version)
         previous = f'${{lookup(local.{PREVIOUS_VERSIONS}, "{name}", "none")}}'
         self.resource = TerraformResource(

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from istio_mesh.runtime.terraform import ITerraformDependable
+from istio_mesh.components.errors import ConstructError
+from istio_mesh.runtime.terraform import Construct, ITerraformDependable
 
 
 class Rendered:
-    """What has been rendered so far, by address."""
+    """What has been rendered so far, by address.
 
-    def __init__(self) -> None:
+    Args:
+        scope: the construct rendering the items in plan order (a composite,
+            or a :class:`~istio_mesh.components.ManifestSet` on its own); its
+            path names the place in every error about order or addresses.
+    """
+
+    def __init__(self, scope: Construct) -> None:
+        self.scope = scope
         self._by_address: dict[str, ITerraformDependable] = {}
 
     def check_new(self, addresses: Iterable[str]) -> None:
@@ -26,7 +34,9 @@ class Rendered:
         seen = set(self._by_address)
         for address in addresses:
             if address in seen:
-                raise ValueError(f"two resources at {address}: Terraform addresses must be unique")
+                raise ConstructError(
+                    f"two resources at {address}: Terraform addresses must be unique", self.scope
+                )
             seen.add(address)
 
     def add(self, address: str, resource: ITerraformDependable) -> None:
@@ -37,7 +47,9 @@ class Rendered:
         """The resources at ``addresses``, which must have been rendered first."""
         missing = [a for a in addresses if a not in self._by_address]
         if missing:
-            raise ValueError(f"rendered out of plan order: {', '.join(missing)} not rendered yet")
+            raise ConstructError(
+                f"rendered out of plan order: {', '.join(missing)} not rendered yet", self.scope
+            )
         return [self._by_address[a] for a in addresses]
 
 
@@ -51,27 +63,36 @@ def remember_address(resource: ITerraformDependable, address: str) -> None:
     setattr(resource, _ADDRESS, address)
 
 
-def address_of(resource: ITerraformDependable) -> str:
-    """The Terraform address of a rendered resource (``type.name``)."""
+def address_of(resource: ITerraformDependable) -> str | None:
+    """The Terraform address of a rendered resource (``type.name``), or
+    ``None`` for an object that is no Terraform resource."""
     remembered = getattr(resource, _ADDRESS, None)
     if isinstance(remembered, str):
         return remembered
     kind = getattr(resource, "terraform_resource_type", None)
     name = getattr(resource, "friendly_unique_id", None)
     if not isinstance(kind, str) or not isinstance(name, str):
-        raise TypeError(f"{resource!r} is not a Terraform resource")
+        return None
     return f"{kind}.{name}"
 
 
-def require_upstream(what: str, needed: Iterable[str], after: Iterable[ITerraformDependable]) -> None:
-    """Refuse to render ``what`` without the upstream objects its plan item
-    names: a component composed by hand that skips one (istiod without the
-    plug-in CA's secret, say) would start in the wrong order and misbehave
-    at runtime, not fail at plan time."""
-    given = {address_of(resource) for resource in after}
+def require_upstream(
+    scope: Construct, what: str, needed: Iterable[str], after: Iterable[ITerraformDependable]
+) -> None:
+    """Refuse to render ``what`` (in ``scope``) without the upstream objects
+    its plan item names: a component composed by hand that skips one (istiod
+    without the plug-in CA's secret, say) would start in the wrong order and
+    misbehave at runtime, not fail at plan time."""
+    given: set[str] = set()
+    for resource in after:
+        address = address_of(resource)
+        if address is None:
+            raise ConstructError(f"after= holds {resource!r}, which is not a Terraform resource", scope)
+        given.add(address)
     missing = [address for address in needed if address not in given]
     if missing:
-        raise ValueError(
+        raise ConstructError(
             f"{what} comes after {', '.join(missing)} in the mesh plan; "
-            f"pass the construct's resource in after="
+            f"pass the construct's resource in after=",
+            scope,
         )

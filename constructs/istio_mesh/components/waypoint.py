@@ -12,4 +12,6 @@ class Waypoint(IstioManifest):
     mesh stack does (:class:`~istio_mesh.components.GatewayApiCrds`,
     ``gatewayApi.crds``). Like every ``kubernetes_manifest``, it lives in the
     policies stack, planned after the mesh exists.
+
+    Takes :class:`IstioManifest`'s arguments.
     """

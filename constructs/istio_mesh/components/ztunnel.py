@@ -12,4 +12,6 @@ class Ztunnel(IstioChart):
     revision's istiod, so its DaemonSet only becomes ready once that istiod
     runs; the CNI agent must be in place first to hand it each enrolled
     pod's traffic.
+
+    Takes :class:`IstioChart`'s arguments.
     """

@@ -46,7 +46,7 @@ class MeshStack(TerraformStack):
         helm_provider(self, access)
         if self.plan.mesh.needs_kubernetes_provider or self.plan.mesh.reads_cluster:
             kubernetes_provider(self, access)
-        self.mesh = IstioMesh(self, "istio", config=config, plan=self.plan.mesh)
+        self.mesh = IstioMesh(self, "istio", plan=self.plan)
         self.base, self.cni, self.istiod = self.mesh.base, self.mesh.cni, self.mesh.istiod
         self.gateways = self.mesh.gateways
         self.outputs = MeshOutputs(

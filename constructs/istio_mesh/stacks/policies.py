@@ -45,7 +45,7 @@ class PoliciesStack(TerraformStack):
             else None
         )
         self.plan = plan if plan is not None else mesh.plan
-        self.policies = IstioPolicies(self, "policies", config=config, plan=self.plan.policies)
+        self.policies = IstioPolicies(self, "policies", plan=self.plan)
         self.namespaces = self.policies.namespaces
         self.peer_authentications = self.policies.peer_authentications
         self.waypoints = self.policies.waypoints
