@@ -64,7 +64,7 @@ def test_vendored_istio_files_are_tracked() -> None:
 
 def test_no_tracked_file_reads_beside_the_checkout() -> None:
     hits = subprocess.run(
-        ["git", "grep", "-l", "-e", "../shared", "-e", "/work/shared", "--", ".", ":!tests/contracts/test_self_contained.py"],
+        ["git", "grep", "-l", "-F", "-e", "../shared", "-e", "/work/shared", "--", ".", ":!tests/contracts/test_self_contained.py"],
         cwd=REPO, capture_output=True, text=True,
     ).stdout.split()
     assert hits == []
