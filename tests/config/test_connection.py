@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.connection import (
     KubeconfigConnection,
     VariablesConnection,
@@ -21,9 +21,7 @@ from istio_mesh.config.errors import ConfigError
 
 
 def _refusal(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # -- KubeconfigConnection --------------------------------------------------------

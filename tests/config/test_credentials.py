@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.credentials import EXEC_VARIABLE_NAMES, ExecConnection
 from istio_mesh.config.errors import ConfigError, RuleViolation
 
@@ -25,9 +25,7 @@ def _violation(error: ValidationError) -> RuleViolation:
 
 
 def _refusal(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 def test_the_exec_connection_declares_host_and_ca_variables_but_no_token() -> None:

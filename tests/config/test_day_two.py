@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.day_two import (
     MIN_REASON_LENGTH,
     HealthCheckSettings,
@@ -25,9 +25,7 @@ CANARY = (
 
 
 def _refusal(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # -- InUseOverride -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError, RuleViolation
 from istio_mesh.config.extra_resources import (
     ExtraResource,
@@ -38,9 +38,7 @@ def _first_error(error: ValidationError) -> dict[str, Any]:
 
 
 def _refusal(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value).removeprefix("test.yaml: ")
+    return shared_error_for(text, "test.yaml").removeprefix("test.yaml: ")
 
 
 # -- ResourceMetadata ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError, RuleViolation
 from istio_mesh.config.gateways import (
     GatewayService,
@@ -22,9 +22,7 @@ from istio_mesh.config.gateways import (
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 def gateway(**fields: object) -> GatewaySettings:

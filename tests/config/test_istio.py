@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.istio import HelmSettings, IstioSettings, Platform, supported_version
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # supported_version

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError, RuleViolation
 from istio_mesh.config.namespaces import (
     MANAGED_NAMESPACE_LABELS,
@@ -22,9 +22,7 @@ AMBIENT = "istio: {profile: ambient}\ncni: {enabled: true}\nztunnel: {enabled: t
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # MtlsSettings

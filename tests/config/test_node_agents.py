@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.errors import ConfigError
 from istio_mesh.config.node_agents import CniSettings, ZtunnelSettings
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 AMBIENT = "istio: {profile: ambient}\ncni: {enabled: true}\n"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import config_from
+from conftest import config_from, error_for as shared_error_for
 from istio_mesh.config.cluster import MeshConfig
 from istio_mesh.config.errors import ConfigError, RuleViolation
 from istio_mesh.config.gateways import GatewaySettings
@@ -36,9 +36,7 @@ def violation(check: Any, config: MeshConfig) -> RuleViolation:
 
 
 def error_for(text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        config_from(text)
-    return str(caught.value)
+    return shared_error_for(text, "test.yaml")
 
 
 # check_revisions: what passes
